@@ -1,0 +1,87 @@
+"""Configuration classes, chosen by ``APP_ENV`` and overridable from the environment.
+
+Values come, in increasing priority, from the class below, from ``FLASK_<KEY>``
+environment variables (``app.config.from_prefixed_env()``), and from the
+``test_config`` mapping given to ``create_app``. A ``.env`` file next to this
+module is loaded first, so everything here can also be set there.
+"""
+
+import os
+from datetime import timedelta
+
+from dotenv import load_dotenv
+
+load_dotenv()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    APP_ENV = "development"
+
+    # Left unset here on purpose: development generates one and keeps it in the
+    # instance folder, production refuses to start without it (see app.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    # None means "SQLite file in the instance folder", resolved in create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    # Requests larger than this get 413 before any view runs.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # Server-side sessions (Flask-Session). The id in the cookie is only a key
+    # into the store, so logging out deletes the session for every copy of it.
+    SESSION_TYPE = "cachelib"
+    SESSION_FILE_DIR = None  # None means "<instance>/sessions"
+    SESSION_PERMANENT = True
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    SESSION_REFRESH_EACH_REQUEST = True  # sliding expiry: 30 minutes of inactivity
+    SESSION_PRUNE_INTERVAL = 3600  # seconds between sweeps of expired session files
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+
+    # Origins other than the API's own that may send state-changing requests,
+    # e.g. FLASK_TRUSTED_ORIGINS='["https://dashboard.example.com"]'. Empty means
+    # same-origin only.
+    TRUSTED_ORIGINS: tuple[str, ...] = ()
+
+    BCRYPT_LOG_ROUNDS = 12
+
+
+class DevelopmentConfig(Config):
+    """Local use: `make run`, `python app.py`."""
+
+
+class TestingConfig(Config):
+    """The pytest suite: fast hashing and a fixed secret."""
+
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    BCRYPT_LOG_ROUNDS = 4
+
+
+class ProductionConfig(Config):
+    """Behind HTTPS: cookies only travel over TLS, and SECRET_KEY is mandatory."""
+
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(env_name: str | None) -> type[Config]:
+    """Return the configuration class for ``APP_ENV``, defaulting to development."""
+    name = (env_name or "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        choices = ", ".join(sorted(CONFIGS))
+        raise RuntimeError(f"APP_ENV={env_name!r} is not one of: {choices}.") from None

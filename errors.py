@@ -1,0 +1,138 @@
+"""The one JSON error envelope, and the handlers that turn every failure into it.
+
+Every 4xx and 5xx response has the same shape::
+
+    {"status": "failed", "message": "...", "errors": [{"field": ..., "message": ...}]}
+
+``errors`` lists per-field problems and is empty when there are none. No
+exception text, stack trace or SQL ever reaches the client; those go to the log.
+"""
+
+from typing import Any
+
+from flask import Flask, current_app, jsonify
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from extensions import db
+
+# Messages for Werkzeug's own errors (unknown URL, wrong method, ...).
+HTTP_MESSAGES = {
+    400: "Bad request.",
+    401: "Authentication required: log in with POST /login.",
+    403: "You are not allowed to do this.",
+    404: "Resource not found.",
+    405: "Method not allowed for this URL.",
+    413: "Request body is too large.",
+    415: "Content-Type must be application/json.",
+    500: "Internal server error.",
+}
+
+# Friendlier wording for the Pydantic error types a client meets most.
+VALIDATION_MESSAGES = {
+    "missing": "This field is required.",
+    "extra_forbidden": "Unknown field.",
+}
+
+
+class APIError(Exception):
+    """An error whose status code and message are safe to show the client."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def error_response(
+    status_code: int,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+):
+    """Build a response in the JSON error envelope."""
+    response = jsonify({"status": "failed", "message": message, "errors": errors or []})
+    response.status_code = status_code
+    response.headers.update(headers or {})
+    return response
+
+
+def invalid_input(
+    exc: ValidationError, message: str = "Validation failed."
+) -> APIError:
+    """Turn a Pydantic ValidationError into a 400 naming each bad field."""
+    problems = exc.errors(include_url=False, include_context=False, include_input=False)
+    for problem in problems:
+        if problem["type"] == "json_invalid":
+            detail = problem["msg"].removeprefix("Invalid JSON: ")
+            return APIError(
+                400,
+                "Request body is not valid JSON.",
+                [{"field": None, "message": detail}],
+            )
+        if problem["type"] == "model_type" and not problem["loc"]:
+            return APIError(400, "Request body must be a JSON object.")
+    errors = [
+        {
+            "field": ".".join(str(part) for part in problem["loc"]) or None,
+            "message": VALIDATION_MESSAGES.get(
+                problem["type"], problem["msg"].removeprefix("Value error, ")
+            ),
+        }
+        for problem in problems
+    ]
+    return APIError(400, message, errors)
+
+
+def handle_api_error(error: APIError):
+    return error_response(error.status_code, error.message, error.errors, error.headers)
+
+
+def handle_http_exception(error: HTTPException):
+    # Keep headers Werkzeug sets for a reason, such as Allow on a 405.
+    headers = {
+        name: value
+        for name, value in error.get_headers()
+        if name.lower() not in ("content-type", "content-length")
+    }
+    code = error.code or 500
+    message = HTTP_MESSAGES.get(code, error.name + ".")
+    if code == 413:
+        limit_kb = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        message = f"Request body is too large (limit {limit_kb} KB)."
+    return error_response(code, message, headers=headers)
+
+
+def handle_database_unavailable(error: OperationalError):
+    # "database is locked" after the busy timeout, or the server is unreachable:
+    # the request did not happen, and retrying shortly is the right response.
+    db.session.rollback()
+    current_app.logger.error("Database unavailable: %s", error.orig)
+    return error_response(
+        503,
+        "The database is busy or unavailable; please retry shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    db.session.rollback()
+    current_app.logger.exception("Unhandled exception")
+    return error_response(500, HTTP_MESSAGES[500])
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every exception to the JSON envelope."""
+    app.register_error_handler(APIError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected_error)
