@@ -1,0 +1,81 @@
+"""Application factory. ``python app.py`` serves the API on http://127.0.0.1:5000."""
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from cli import register_commands
+from config import config_for
+from database import init_database
+from errors import register_error_handlers
+from extensions import bcrypt
+from routes import auth, history, inventory
+from security import init_security
+from sessions import init_sessions
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the inventory API."""
+    test_config = test_config or {}
+    # The instance folder holds the SQLite file, sessions and the dev secret.
+    instance_path = test_config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    load_config(app, test_config)
+    init_database(app)
+    bcrypt.init_app(app)
+    init_sessions(app)
+    init_security(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict[str, Any]) -> None:
+    """Load settings: config class, then FLASK_* variables, then ``test_config``."""
+    env_name = test_config.get("APP_ENV") or os.environ.get("APP_ENV")
+    app.config.from_object(config_for(env_name))
+    app.config.from_prefixed_env()
+    app.config.from_mapping(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        database_path = os.path.join(app.instance_path, "inventory.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_path}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(app)
+
+
+def instance_secret_key(app: Flask) -> str:
+    """Return the development secret kept in the instance folder, creating it once."""
+    if app.config["APP_ENV"] == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production it must come from the "
+            "environment or .env; generate one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    path = os.path.join(app.instance_path, "secret_key")
+    try:
+        # O_EXCL: when several workers start at once, exactly one creates it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as existing:
+            return existing.read().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as new_file:
+        key = secrets.token_hex(32)
+        new_file.write(key)
+    return key
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per resource."""
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inventory.bp)
+    app.register_blueprint(history.bp)
+
+
+if __name__ == "__main__":
+    # Debug stays off unless FLASK_DEBUG=1 is set.
+    create_app().run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")))

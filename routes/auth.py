@@ -1,0 +1,130 @@
+"""Accounts and sessions: register, log in, log out, and who am I."""
+
+import functools
+
+from flask import Blueprint, current_app, g, session
+from sqlalchemy.exc import IntegrityError
+
+from errors import APIError
+from extensions import bcrypt, db
+from models import User, record_history
+from schemas import LoginRequest, RegisterRequest, parse_body
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.before_app_request
+def load_logged_in_user() -> None:
+    """Put the logged-in user, or None, on ``g.user`` for this request."""
+    user_id = session.get("user_id")
+    g.user = db.session.get(User, user_id) if user_id is not None else None
+
+
+def login_required(view):
+    """Answer 401 unless someone is logged in."""
+
+    @functools.wraps(view)
+    def wrapped_view(**kwargs):
+        if g.user is None:
+            raise APIError(401, "Authentication required: log in with POST /login.")
+        return view(**kwargs)
+
+    return wrapped_view
+
+
+@bp.post("/register")
+def register():
+    """Create an account."""
+    data = parse_body(RegisterRequest)
+    ensure_available(data.username, data.email)
+    user = User(username=data.username, email=data.email)
+    user.set_password(data.password)
+    db.session.add(user)
+    try:
+        db.session.flush()  # assigns user.id for the history row
+        record_history(user, "register")
+        db.session.commit()
+    except IntegrityError:
+        # A concurrent request registered the same name or email after our
+        # check; the unique index stopped it. Report which one, as a 409.
+        db.session.rollback()
+        ensure_available(data.username, data.email)
+        raise
+    return {
+        "status": "successful",
+        "message": "User registered successfully!",
+        "user": user.to_dict(),
+    }, 201
+
+
+@bp.post("/login")
+def login():
+    """Check a username and password and start a session."""
+    data = parse_body(LoginRequest)
+    user = authenticate(data.username, data.password)
+    if user is None:
+        raise APIError(401, "Invalid username or password.")
+    record_history(user, "login")
+    db.session.commit()
+    start_session(user)
+    return {
+        "status": "successful",
+        "message": "Login successful!",
+        "user": user.to_dict(),
+    }
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the session everywhere the cookie was copied to."""
+    record_history(g.user, "logout")
+    db.session.commit()
+    # Clearing marks the session for deletion from the server-side store.
+    session.clear()
+    return {"status": "successful", "message": "Logged out successfully!"}
+
+
+@bp.get("/me")
+@login_required
+def me():
+    """Show the logged-in user."""
+    return {"status": "successful", "user": g.user.to_dict()}
+
+
+def ensure_available(username: str, email: str) -> None:
+    """Raise 409 naming the field if the username or email is taken."""
+    errors = []
+    if User.find_by_username(username) is not None:
+        errors.append(
+            {"field": "username", "message": "This username is already taken."}
+        )
+    if User.find_by_email(email) is not None:
+        errors.append(
+            {"field": "email", "message": "This email is already registered."}
+        )
+    if errors:
+        raise APIError(409, "Username or email already registered.", errors)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the user if the password matches, else None, in equal time."""
+    user = User.find_by_username(username)
+    if user is None:
+        # Hash anyway so response time does not reveal which usernames exist.
+        bcrypt.check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in under a fresh session id (defeats session fixation)."""
+    session.clear()
+    session["user_id"] = user.id
+    # regenerate() ignores an empty session, so the user id goes in first.
+    current_app.session_interface.regenerate(session)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return bcrypt.generate_password_hash("not-a-real-password-1").decode()
