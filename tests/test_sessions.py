@@ -1,0 +1,166 @@
+"""Server-side sessions: rotation, revocation, expiry and a store that never evicts."""
+
+import os
+import stat
+import threading
+import time
+
+import cachelib.file
+import pytest
+import requests
+
+from routes.auth import login_required
+from tests.conftest import AuthActions
+
+
+def session_files(app) -> list[str]:
+    directory = app.session_interface.cache._path
+    return [name for name in os.listdir(directory) if not name.endswith(".__wz_cache")]
+
+
+def client_with_cookie(app, sid):
+    client = app.test_client()
+    client.set_cookie("session", sid)
+    return client
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the wall clock forward to expire stored sessions without waiting."""
+
+    class Clock:
+        offset = 0.0
+
+        def advance(self, seconds: float) -> None:
+            self.offset += seconds
+
+    fake = Clock()
+    real_time = time.time
+
+    def now() -> float:
+        return real_time() + fake.offset
+
+    # cachelib imported time() by name, so its copy is patched separately.
+    monkeypatch.setattr(cachelib.file, "time", now)
+    monkeypatch.setattr(time, "time", now)
+    return fake
+
+
+def test_login_rotates_the_session_id(app, client):
+    auth = AuthActions(client)
+    auth.register("alice")
+    auth.register("bob")
+    auth.login("alice")
+    first_sid = client.get_cookie("session").value
+    auth.login("bob")
+    second_sid = client.get_cookie("session").value
+    assert second_sid != first_sid
+    # The old id is dead: whoever knew it (fixation) gets nothing.
+    assert client_with_cookie(app, first_sid).get("/me").status_code == 401
+    assert client.get("/me").get_json()["user"]["username"] == "bob"
+
+
+def test_anonymous_sessions_are_not_stored(app, client):
+    client.get("/inventory")
+    client.post("/login", json={"username": "x", "password": "wrongpassword1"})
+    assert session_files(app) == []
+
+
+def test_logout_kills_every_copy_of_the_cookie(app, logged_in):
+    sid = logged_in.get_cookie("session").value
+    copy = client_with_cookie(app, sid)
+    assert copy.get("/me").status_code == 200
+    logged_in.post("/logout")
+    assert copy.get("/me").status_code == 401
+    assert session_files(app) == []
+
+
+def test_request_in_flight_during_logout_cannot_revive_the_session(app, live_server):
+    release = threading.Event()
+    entered = threading.Event()
+
+    @app.get("/test-slow")
+    @login_required
+    def slow():
+        entered.set()
+        release.wait(timeout=10)
+        return {"status": "successful"}
+
+    user = requests.Session()
+    for path, body in [
+        ("/register", {"username": "alice", "email": "a@example.com",
+                       "password": "password123"}),
+        ("/login", {"username": "alice", "password": "password123"}),
+    ]:  # fmt: skip
+        assert user.post(live_server + path, json=body).ok
+    cookies = user.cookies.get_dict()
+
+    slow_result = {}
+    thread = threading.Thread(
+        target=lambda: slow_result.update(
+            response=requests.get(live_server + "/test-slow", cookies=cookies)
+        )
+    )
+    thread.start()
+    assert entered.wait(timeout=10)
+    assert requests.post(live_server + "/logout", cookies=cookies).status_code == 200
+    release.set()
+    thread.join(timeout=10)
+    assert slow_result["response"].status_code == 200
+
+    # The slow request finished after the logout; the cookie must stay dead.
+    assert requests.get(live_server + "/me", cookies=cookies).status_code == 401
+    assert session_files(app) == []
+
+
+def test_sessions_expire_after_30_minutes_of_inactivity(app, logged_in, clock):
+    assert app.permanent_session_lifetime.total_seconds() == 30 * 60
+    clock.advance(29 * 60)
+    assert logged_in.get("/me").status_code == 200  # activity extends the session
+    clock.advance(29 * 60)
+    assert logged_in.get("/me").status_code == 200
+    clock.advance(31 * 60)
+    assert logged_in.get("/me").status_code == 401
+
+
+def test_cookie_expiry_matches_the_session_lifetime(auth):
+    auth.register("alice")
+    cookie = auth.login("alice").headers["Set-Cookie"]
+    assert "Expires=" in cookie
+
+
+def test_more_than_500_live_sessions_are_all_kept(app):
+    """cachelib's default threshold would silently delete the oldest ones."""
+    AuthActions(app.test_client()).register("alice")
+    cookies = []
+    for _ in range(520):
+        client = app.test_client()
+        assert AuthActions(client).login("alice").status_code == 200
+        cookies.append(client.get_cookie("session").value)
+    assert len(session_files(app)) == 520
+    for sid in (cookies[0], cookies[1], cookies[259], cookies[-1]):
+        assert client_with_cookie(app, sid).get("/me").status_code == 200
+
+
+def test_expired_session_files_are_swept(app_config, clock):
+    from app import create_app
+    from extensions import db
+
+    app = create_app(app_config | {"SESSION_PRUNE_INTERVAL": 0})
+    with app.app_context():
+        db.create_all()
+    first = app.test_client()
+    AuthActions(first).register_and_login("alice")
+    assert len(session_files(app)) == 1
+    clock.advance(31 * 60)
+    AuthActions(app.test_client()).login("alice")
+    # The expired session was removed while saving the new one.
+    assert len(session_files(app)) == 1
+    assert first.get("/me").status_code == 401
+
+
+def test_session_files_are_private(app, logged_in):
+    directory = app.session_interface.cache._path
+    assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
+    (name,) = session_files(app)
+    assert stat.S_IMODE(os.stat(os.path.join(directory, name)).st_mode) == 0o600
