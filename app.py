@@ -10,8 +10,8 @@ from cli import register_commands
 from config import config_for
 from database import init_database
 from errors import register_error_handlers
-from extensions import bcrypt
-from routes import auth, history, inventory
+from extensions import bcrypt, limiter
+from routes import auth, categories, history, inventory, suppliers, users
 from security import init_security
 from sessions import init_sessions
 
@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     init_database(app)
     bcrypt.init_app(app)
+    limiter.init_app(app)
     init_sessions(app)
     init_security(app)
     register_blueprints(app)
@@ -74,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(inventory.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(categories.bp)
+    app.register_blueprint(suppliers.bp)
+    app.register_blueprint(users.bp)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""Command-line tasks: ``flask init-db``."""
+"""Command-line tasks: ``flask init-db``, ``flask create-admin``, ``flask set-role``."""
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from pydantic import ValidationError
 
 from extensions import db
+from models import ROLES, LastAdminError, User, record_history
+from schemas import RegisterRequest
 
 
 @click.command("init-db")
@@ -15,6 +18,59 @@ def init_db_command() -> None:
     click.echo("Database ready.")
 
 
+@click.command("create-admin")
+@click.argument("username")
+@click.argument("email")
+@click.option(
+    "--password",
+    envvar="ADMIN_PASSWORD",
+    help="For scripts (or set ADMIN_PASSWORD); prompted for when omitted.",
+)
+@with_appcontext
+def create_admin_command(username: str, email: str, password: str | None) -> None:
+    """Create an admin account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        data = RegisterRequest(username=username, email=email, password=password)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+        )
+        raise click.ClickException(problems) from None
+    if User.find_by_username(data.username) or User.find_by_email(data.email):
+        raise click.ClickException("That username or email is already registered.")
+    user = User(username=data.username, email=data.email, role="admin")
+    user.set_password(data.password)
+    db.session.add(user)
+    db.session.flush()
+    record_history(user, "register", user)
+    db.session.commit()
+    click.echo(f"Admin {user.username} created.")
+
+
+@click.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def set_role_command(username: str, role: str) -> None:
+    """Make USERNAME an admin or staff."""
+    user = User.find_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user named {username}.")
+    try:
+        changes = user.change_role(role)
+    except LastAdminError:
+        raise click.ClickException(f"{user.username} is the last admin.") from None
+    if changes:
+        # The change is recorded against the user it was made to: a command
+        # line has no logged-in actor.
+        record_history(user, "update", user, changes)
+    db.session.commit()
+    click.echo(f"{user.username} is now {role}.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``flask``."""
-    app.cli.add_command(init_db_command)
+    for command in (init_db_command, create_admin_command, set_role_command):
+        app.cli.add_command(command)

@@ -49,6 +49,18 @@ class Config:
 
     BCRYPT_LOG_ROUNDS = 12
 
+    # Flask-Limiter. memory:// counts per process; with several workers use a
+    # shared store such as redis://localhost:6379/0 (see README).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins per username, all logins per client address, and new
+    # accounts per client address. Syntax: "5 per minute", "100/hour;10/minute".
+    LOGIN_FAILURE_LIMIT = "5 per minute"
+    LOGIN_LIMIT = "20 per minute"
+    REGISTER_LIMIT = "10 per hour"
+
 
 class DevelopmentConfig(Config):
     """Local use: `make run`, `python app.py`."""
@@ -61,6 +73,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     BCRYPT_LOG_ROUNDS = 4
+    # The suite logs in hundreds of times; the rate-limit tests turn it back on.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

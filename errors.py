@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
@@ -26,6 +26,7 @@ HTTP_MESSAGES = {
     405: "Method not allowed for this URL.",
     413: "Request body is too large.",
     415: "Content-Type must be application/json.",
+    429: "Too many requests; retry after the number of seconds in Retry-After.",
     500: "Internal server error.",
 }
 
@@ -106,6 +107,8 @@ def handle_http_exception(error: HTTPException):
     }
     code = error.code or 500
     message = HTTP_MESSAGES.get(code, error.name + ".")
+    if code == 429 and error.description:
+        message = error.description  # the rate limit's own explanation
     if code == 413:
         limit_kb = current_app.config["MAX_CONTENT_LENGTH"] // 1024
         message = f"Request body is too large (limit {limit_kb} KB)."
@@ -124,6 +127,16 @@ def handle_database_unavailable(error: OperationalError):
     )
 
 
+def handle_integrity_error(error: IntegrityError):
+    # Views check uniqueness and references before writing, so this is a race:
+    # another request changed the same data in between. Nothing was stored.
+    db.session.rollback()
+    current_app.logger.warning("Integrity error (concurrent change): %s", error.orig)
+    return error_response(
+        409, "The data changed while this request ran; nothing was saved. Retry."
+    )
+
+
 def handle_unexpected_error(error: Exception):
     db.session.rollback()
     current_app.logger.exception("Unhandled exception")
@@ -135,4 +148,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(APIError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and attached to the app in ``create_app``."""
 
 from flask_bcrypt import Bcrypt
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -11,3 +13,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 bcrypt = Bcrypt()
+# Limits are declared on the views (routes/auth.py); storage and on/off switch
+# come from the RATELIMIT_* settings in config.py.
+limiter = Limiter(key_func=get_remote_address)

@@ -1,4 +1,4 @@
-"""Database models: users, their inventory items, and the history of every change."""
+"""Database models: users, the catalog, inventory items, and the history of changes."""
 
 from datetime import datetime, timezone
 from typing import Any
@@ -13,8 +13,9 @@ from sqlalchemy import (
     TypeDecorator,
     func,
     select,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import bcrypt, db
 
@@ -23,6 +24,9 @@ from extensions import bcrypt, db
 MAX_ID = 2**63 - 1
 
 ACTION_TYPES = ("register", "login", "logout", "create", "update", "delete")
+ENTITY_TYPES = ("user", "item", "category", "supplier")
+ROLES = ("staff", "admin")
+ITEM_STATUSES = ("active", "inactive")
 
 
 def utcnow() -> datetime:
@@ -55,6 +59,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class LastAdminError(Exception):
+    """Demoting this user would leave no admin."""
+
+
 class User(db.Model):
     __tablename__ = "users"
 
@@ -62,7 +70,18 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(30))
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(10), default="staff")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    history_type = "user"
+
+    @property
+    def history_name(self) -> str:
+        return self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     def set_password(self, password: str) -> None:
         """Hash and store a password (length is checked by the request schema)."""
@@ -85,12 +104,42 @@ class User(db.Model):
             select(cls).where(func.lower(cls.email) == email.lower())
         )
 
+    def change_role(self, role: str) -> dict[str, list[Any]]:
+        """Set the role and return the change, refusing to demote the last admin."""
+        old_role = self.role
+        if role == old_role:
+            return {}
+        if old_role == "admin":
+            # Lock the admin rows first (PostgreSQL; SQLite ignores it and runs
+            # writes one at a time) so two admins demoting each other at once
+            # queue up. The demotion itself is one conditional statement, so no
+            # other write can slip in between the check and the change.
+            db.session.execute(
+                select(User.id).where(User.role == "admin").with_for_update()
+            )
+            other_admins = (
+                select(func.count())
+                .select_from(User)
+                .where(User.role == "admin", User.id != self.id)
+                .scalar_subquery()
+            )
+            demoted = db.session.execute(
+                update(User)
+                .where(User.id == self.id, User.role == "admin", other_admins > 0)
+                .values(role=role)
+            )
+            if demoted.rowcount == 0:
+                raise LastAdminError(f"{self.username} is the last admin.")
+        self.role = role
+        return {"role": [old_role, role]}
+
     def to_dict(self) -> dict[str, Any]:
         """Return the public view of this user (never the password hash)."""
         return {
             "id": self.id,
             "username": self.username,
             "email": self.email,
+            "role": self.role,
             "created_at": self.created_at.isoformat(),
         }
 
@@ -99,6 +148,62 @@ class User(db.Model):
 # database, so two concurrent registrations cannot both succeed.
 Index("uq_users_username_lower", func.lower(User.username), unique=True)
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
+
+
+class CatalogEntry:
+    """Columns and behaviour shared by categories and suppliers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    # The fields a client may set, in the order they appear in responses.
+    EDITABLE_FIELDS: tuple[str, ...] = ("name",)
+
+    @property
+    def history_name(self) -> str:
+        return self.name
+
+    def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
+        """Set ``fields`` and return those that changed as {field: [old, new]}."""
+        return _apply_changes(self, fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the entry as the API shows it."""
+        return {
+            "id": self.id,
+            **{field: getattr(self, field) for field in self.EDITABLE_FIELDS},
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+class Category(CatalogEntry, db.Model):
+    __tablename__ = "categories"
+
+    description: Mapped[str | None] = mapped_column(String(500))
+
+    history_type = "category"
+    EDITABLE_FIELDS = ("name", "description")
+
+
+class Supplier(CatalogEntry, db.Model):
+    __tablename__ = "suppliers"
+
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(500))
+
+    history_type = "supplier"
+    EDITABLE_FIELDS = ("name", "contact_name", "email", "phone", "address")
+
+
+Index("uq_categories_name_lower", func.lower(Category.name), unique=True)
+Index("uq_suppliers_name_lower", func.lower(Supplier.name), unique=True)
 
 
 class Item(db.Model):
@@ -113,17 +218,69 @@ class Item(db.Model):
     quantity: Mapped[int] = mapped_column(default=0)
     # Money is kept in whole cents: binary floats cannot hold 0.10 exactly.
     price_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
+    cost_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    reorder_level: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    # Product metadata (specifications, SEO, care...) lives in a JSON column of
+    # the same row, so it can never fall out of sync with the item. Tags are the
+    # exception: they get their own table so that filtering by tag uses an index.
+    # ("metadata" itself is a reserved attribute name in SQLAlchemy models.)
+    details: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
 
+    owner: Mapped[User] = relationship()
+    category: Mapped[Category | None] = relationship()
+    supplier: Mapped[Supplier | None] = relationship()
+    tag_rows: Mapped[list["ItemTag"]] = relationship(
+        cascade="all, delete-orphan", order_by="ItemTag.position"
+    )
+
+    __table_args__ = (
+        # One index per sort key, led by the owner, so that a page of one
+        # user's items in any order is read straight from an index. The id
+        # breaks ties, making pages stable.
+        Index("ix_inventory_user_name", "user_id", "item_name", "id"),
+        Index("ix_inventory_user_quantity", "user_id", "quantity", "id"),
+        Index("ix_inventory_user_price", "user_id", "price_cents", "id"),
+        Index("ix_inventory_user_created", "user_id", "created_at", "id"),
+        Index("ix_inventory_user_updated", "user_id", "updated_at", "id"),
+        # Led by the catalog id: serves both the catalog's "how many items use
+        # this?" and a user's filter by category or supplier.
+        Index("ix_inventory_category_user", "category_id", "user_id"),
+        Index("ix_inventory_supplier_user", "supplier_id", "user_id"),
+    )
+
+    history_type = "item"
+
     # The fields a client may set, in the order they appear in responses.
-    EDITABLE_FIELDS = ("item_name", "description", "quantity", "price")
+    EDITABLE_FIELDS = (
+        "item_name",
+        "description",
+        "quantity",
+        "price",
+        "sku",
+        "category_id",
+        "supplier_id",
+        "cost_price",
+        "reorder_level",
+        "status",
+        "metadata",
+    )
 
     @property
-    def price(self) -> float:
-        return self.price_cents / 100
+    def history_name(self) -> str:
+        return self.item_name
+
+    @property
+    def price(self) -> float | None:
+        # None only on a new item whose price is not set yet.
+        return None if self.price_cents is None else self.price_cents / 100
 
     @price.setter
     def price(self, value: float) -> None:
@@ -131,15 +288,38 @@ class Item(db.Model):
         # binary noise such as 1200.07 * 100 == 120007.00000000001.
         self.price_cents = round(value * 100)
 
+    @property
+    def cost_price(self) -> float | None:
+        return None if self.cost_price_cents is None else self.cost_price_cents / 100
+
+    @cost_price.setter
+    def cost_price(self, value: float | None) -> None:
+        self.cost_price_cents = None if value is None else round(value * 100)
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+    @tags.setter
+    def tags(self, tags: list[str]) -> None:
+        self.tag_rows = [
+            ItemTag(tag=tag, position=position) for position, tag in enumerate(tags)
+        ]
+
+    @property
+    def metadata_(self) -> dict[str, Any]:
+        """The API's ``metadata`` object: tags plus the JSON details."""
+        return {"tags": self.tags, **METADATA_DEFAULTS, **(self.details or {})}
+
+    @metadata_.setter
+    def metadata_(self, value: dict[str, Any]) -> None:
+        details = {**METADATA_DEFAULTS, **value}
+        self.tags = details.pop("tags", [])
+        self.details = details
+
     def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
         """Set ``fields`` and return those that changed as {field: [old, new]}."""
-        changes = {}
-        for field, new in fields.items():
-            old = getattr(self, field)
-            setattr(self, field, new)
-            if getattr(self, field) != old:
-                changes[field] = [old, getattr(self, field)]
-        return changes
+        return _apply_changes(self, fields)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the item as the API shows it."""
@@ -149,51 +329,111 @@ class Item(db.Model):
             "description": self.description,
             "quantity": self.quantity,
             "price": self.price,
+            "sku": self.sku,
+            "category_id": self.category_id,
+            "category_name": self.category.name if self.category else None,
+            "supplier_id": self.supplier_id,
+            "supplier_name": self.supplier.name if self.supplier else None,
+            "cost_price": self.cost_price,
+            "reorder_level": self.reorder_level,
+            "status": self.status,
+            "metadata": self.metadata_,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
+
+
+# Every key of an item's metadata, with the value it has when not given.
+METADATA_DEFAULTS: dict[str, Any] = {
+    "specifications": {},
+    "care_instructions": None,
+    "seo_title": None,
+    "seo_description": None,
+    "vendor_notes": None,
+}
+
+# SKUs are unique per owner, ignoring case. NULLs never collide, so items
+# without a SKU are fine.
+Index("uq_inventory_user_sku", Item.user_id, func.lower(Item.sku), unique=True)
+
+
+class ItemTag(db.Model):
+    __tablename__ = "item_tags"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("inventory.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_item_tags_tag", "tag", "item_id"),)
+
+
+def _apply_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    changes = {}
+    for field, new in fields.items():
+        attribute = "metadata_" if field == "metadata" else field
+        old = getattr(entity, attribute)
+        setattr(entity, attribute, new)
+        if getattr(entity, attribute) != old:
+            changes[field] = [old, getattr(entity, attribute)]
+    return changes
 
 
 class History(db.Model):
     __tablename__ = "history"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Who did it.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    # Deliberately not a foreign key: the record must outlive a deleted item.
-    item_id: Mapped[int | None] = mapped_column(index=True)
     action_type: Mapped[str] = mapped_column(String(20))
-    # The item's name at the time, so deleted items still read sensibly.
-    item_name: Mapped[str | None] = mapped_column(String(100))
+    # What it was done to. Deliberately not a foreign key: the record must
+    # outlive a deleted item, category or supplier.
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None]
+    # Its name at the time, so deleted things still read sensibly.
+    entity_name: Mapped[str | None] = mapped_column(String(100))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_history_user_timestamp", "user_id", "timestamp", "id"),)
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_history_user_timestamp", "user_id", "timestamp", "id"),
+        Index("ix_history_entity", "entity_type", "entity_id"),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the history row as the API shows it."""
+        is_item = self.entity_type == "item"
         return {
             "id": self.id,
             "user_id": self.user_id,
             "action_type": self.action_type,
-            "item_id": self.item_id,
-            "item_name": self.item_name,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "entity_name": self.entity_name,
+            # The original API's names for item rows, kept for its clients.
+            "item_id": self.entity_id if is_item else None,
+            "item_name": self.entity_name if is_item else None,
             "changes": self.changes,
             "timestamp": self.timestamp.isoformat(),
         }
 
 
 def record_history(
-    user: User,
+    actor: User,
     action_type: str,
-    item: Item | None = None,
+    entity: "User | Item | Category | Supplier",
     changes: dict[str, list[Any]] | None = None,
 ) -> History:
     """Add a history row to the current transaction; the caller commits both."""
     entry = History(
-        user_id=user.id,
+        user_id=actor.id,
         action_type=action_type,
-        item_id=item.id if item else None,
-        item_name=item.item_name if item else None,
+        entity_type=entity.history_type,
+        entity_id=entity.id,
+        entity_name=entity.history_name,
         changes=changes,
     )
     db.session.add(entry)

@@ -2,11 +2,12 @@
 
 import functools
 
-from flask import Blueprint, current_app, g, session
+from flask import Blueprint, current_app, g, request, session
+from pydantic_core import from_json
 from sqlalchemy.exc import IntegrityError
 
 from errors import APIError
-from extensions import bcrypt, db
+from extensions import bcrypt, db, limiter
 from models import User, record_history
 from schemas import LoginRequest, RegisterRequest, parse_body
 
@@ -32,7 +33,43 @@ def login_required(view):
     return wrapped_view
 
 
+def admin_required(view):
+    """Answer 401 unless logged in, and 403 unless the user is an admin."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped_view(**kwargs):
+        require_admin()
+        return view(**kwargs)
+
+    return wrapped_view
+
+
+def require_admin() -> None:
+    """Raise 403 unless the logged-in user is an admin."""
+    if not g.user.is_admin:
+        raise APIError(403, "This needs the admin role.")
+
+
+def login_username_key() -> str:
+    """Rate-limit key for failed logins: the username, whatever the address."""
+    try:
+        body = from_json(request.get_data())
+    except ValueError:
+        body = None
+    username = body.get("username") if isinstance(body, dict) else None
+    return f"login:{username.strip().lower()}" if isinstance(username, str) else "login"
+
+
+def _config_value(name: str):
+    return lambda: current_app.config[name]
+
+
 @bp.post("/register")
+@limiter.limit(
+    _config_value("REGISTER_LIMIT"),
+    error_message="Too many accounts created from this address; try again later.",
+)
 def register():
     """Create an account."""
     data = parse_body(RegisterRequest)
@@ -42,7 +79,7 @@ def register():
     db.session.add(user)
     try:
         db.session.flush()  # assigns user.id for the history row
-        record_history(user, "register")
+        record_history(user, "register", user)
         db.session.commit()
     except IntegrityError:
         # A concurrent request registered the same name or email after our
@@ -58,13 +95,23 @@ def register():
 
 
 @bp.post("/login")
+@limiter.limit(
+    _config_value("LOGIN_LIMIT"),
+    error_message="Too many login attempts from this address; try again later.",
+)
+@limiter.limit(
+    _config_value("LOGIN_FAILURE_LIMIT"),
+    key_func=login_username_key,
+    deduct_when=lambda response: response.status_code == 401,
+    error_message="Too many failed logins for this username; try again later.",
+)
 def login():
     """Check a username and password and start a session."""
     data = parse_body(LoginRequest)
     user = authenticate(data.username, data.password)
     if user is None:
         raise APIError(401, "Invalid username or password.")
-    record_history(user, "login")
+    record_history(user, "login", user)
     db.session.commit()
     start_session(user)
     return {
@@ -78,7 +125,7 @@ def login():
 @login_required
 def logout():
     """End the session everywhere the cookie was copied to."""
-    record_history(g.user, "logout")
+    record_history(g.user, "logout", g.user)
     db.session.commit()
     # Clearing marks the session for deletion from the server-side store.
     session.clear()

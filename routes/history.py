@@ -1,13 +1,15 @@
 """The caller's history of actions, newest first."""
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, g
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import History, utcnow
 from pagination import paginate
-from routes.auth import login_required
+from routes.auth import login_required, require_admin
 from schemas import HistoryQuery, parse_query
 
 bp = Blueprint("history", __name__)
@@ -16,24 +18,43 @@ bp = Blueprint("history", __name__)
 @bp.get("/history")
 @login_required
 def list_history():
-    """List the caller's history rows, newest first, with relative times."""
+    """List the caller's history rows, newest first; admins may ask for all=true."""
     query = parse_query(HistoryQuery)
-    stmt = select(History).where(History.user_id == g.user.id)
-    if query.item_id is not None:
-        stmt = stmt.where(History.item_id == query.item_id)
-    if query.action_type is not None:
-        stmt = stmt.where(History.action_type == query.action_type)
-    stmt = stmt.order_by(History.timestamp.desc(), History.id.desc())
-    rows, pagination = paginate(stmt, query)
+    if query.all_users:
+        require_admin()
+    rows, pagination = paginate(find_history(query), query)
     now = utcnow()
     return {
         "status": "successful",
-        "history": [
-            {**row.to_dict(), "relative_time": relative_time(row.timestamp, now)}
-            for row in rows
-        ],
+        "history": [history_view(row, now, query.all_users) for row in rows],
         "pagination": pagination,
     }
+
+
+def find_history(query: HistoryQuery):
+    """Build the SELECT for a filtered history page, newest first."""
+    stmt = select(History)
+    if query.all_users:
+        stmt = stmt.options(selectinload(History.user))
+    else:
+        stmt = stmt.where(History.user_id == g.user.id)
+    if query.item_id is not None:
+        stmt = stmt.where(
+            History.entity_type == "item", History.entity_id == query.item_id
+        )
+    if query.entity_type is not None:
+        stmt = stmt.where(History.entity_type == query.entity_type)
+    if query.action_type is not None:
+        stmt = stmt.where(History.action_type == query.action_type)
+    return stmt.order_by(History.timestamp.desc(), History.id.desc())
+
+
+def history_view(row: History, now: datetime, with_owner: bool) -> dict[str, Any]:
+    """Return a history row's JSON with its relative time (and owner, for admins)."""
+    view = {**row.to_dict(), "relative_time": relative_time(row.timestamp, now)}
+    if with_owner:
+        view["owner"] = {"id": row.user.id, "username": row.user.username}
+    return view
 
 
 def relative_time(then: datetime, now: datetime) -> str:

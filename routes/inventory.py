@@ -1,16 +1,28 @@
-"""Inventory items: create, list, read, update and delete the caller's own items."""
+"""Inventory items: create, find, read, update and delete the caller's own items."""
+
+from typing import Any
 
 from flask import Blueprint, g, url_for
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from errors import APIError
 from extensions import db
-from models import MAX_ID, Item, record_history
+from models import MAX_ID, Category, Item, ItemTag, Supplier, record_history
 from pagination import paginate
-from routes.auth import login_required
+from routes.auth import login_required, require_admin
 from schemas import InventoryQuery, ItemCreate, ItemUpdate, parse_body, parse_query
+from search import contains_text
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
+
+SORT_COLUMNS = {
+    "item_name": Item.item_name,
+    "quantity": Item.quantity,
+    "price": Item.price_cents,
+    "created_at": Item.created_at,
+    "updated_at": Item.updated_at,
+}
 
 
 def get_owned_item(item_id: int) -> Item:
@@ -21,12 +33,92 @@ def get_owned_item(item_id: int) -> Item:
     return item
 
 
+def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> None:
+    """Refuse references to missing categories/suppliers (400) and reused SKUs (409)."""
+    errors = [
+        {"field": field, "message": f"No {model.history_type} with id {fields[field]}."}
+        for field, model in (("category_id", Category), ("supplier_id", Supplier))
+        if fields.get(field) is not None
+        and db.session.get(model, fields[field]) is None
+    ]
+    if errors:
+        raise APIError(400, "Validation failed.", errors)
+    sku = fields.get("sku")
+    if sku is not None:
+        same_sku = select(Item.id).where(
+            Item.user_id == g.user.id,
+            func.lower(Item.sku) == sku.lower(),
+            Item.id != item_id,
+        )
+        if db.session.scalar(same_sku.limit(1)) is not None:
+            message = f"You already have an item with SKU {sku}."
+            raise APIError(
+                409, "SKU already in use.", [{"field": "sku", "message": message}]
+            )
+
+
+def find_items(query: InventoryQuery) -> Select:
+    """Build the SELECT for a filtered, sorted item list."""
+    stmt = select(Item).options(
+        selectinload(Item.category),
+        selectinload(Item.supplier),
+        selectinload(Item.tag_rows),
+    )
+    if query.all_users:
+        stmt = stmt.options(selectinload(Item.owner))
+    else:
+        stmt = stmt.where(Item.user_id == g.user.id)
+    if query.q is not None:
+        stmt = stmt.where(
+            contains_text((Item.item_name, Item.description, Item.sku), query.q)
+        )
+    for field in ("category_id", "supplier_id", "status"):
+        if getattr(query, field) is not None:
+            stmt = stmt.where(getattr(Item, field) == getattr(query, field))
+    if query.tag is not None:
+        stmt = stmt.where(
+            Item.id.in_(select(ItemTag.item_id).where(ItemTag.tag == query.tag))
+        )
+    if query.low_stock:
+        stmt = stmt.where(Item.quantity <= Item.reorder_level)
+    if query.min_quantity is not None:
+        stmt = stmt.where(Item.quantity >= query.min_quantity)
+    if query.max_quantity is not None:
+        stmt = stmt.where(Item.quantity <= query.max_quantity)
+    if query.min_price is not None:
+        stmt = stmt.where(Item.price_cents >= round(query.min_price * 100))
+    if query.max_price is not None:
+        stmt = stmt.where(Item.price_cents <= round(query.max_price * 100))
+    return stmt.order_by(*_sort_order(query.sort))
+
+
+def _sort_order(sort: str | None) -> list:
+    if sort is None:
+        return [Item.id]
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS[sort.removeprefix("-")]
+    # The id breaks ties so that pages never overlap or skip rows.
+    if descending:
+        return [column.desc(), Item.id.desc()]
+    return [column.asc(), Item.id.asc()]
+
+
+def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
+    """Return the item's JSON, with its owner when an admin lists everyone's."""
+    view = item.to_dict()
+    if with_owner:
+        view["owner"] = {"id": item.owner.id, "username": item.owner.username}
+    return view
+
+
 @bp.post("")
 @login_required
 def create_item():
     """Add an item to the caller's inventory."""
-    data = parse_body(ItemCreate)
-    item = Item(user_id=g.user.id, **data.model_dump())
+    fields = parse_body(ItemCreate).model_dump()
+    check_item_fields(fields)
+    item = Item(user_id=g.user.id)
+    item.apply_changes(fields)
     db.session.add(item)
     db.session.flush()  # assigns item.id for the history row
     record_history(g.user, "create", item)
@@ -43,13 +135,14 @@ def create_item():
 @bp.get("")
 @login_required
 def list_items():
-    """List the caller's items, one page at a time."""
+    """List the caller's items, filtered and sorted; admins may ask for all=true."""
     query = parse_query(InventoryQuery)
-    stmt = select(Item).where(Item.user_id == g.user.id).order_by(Item.id)
-    items, pagination = paginate(stmt, query)
+    if query.all_users:
+        require_admin()
+    items, pagination = paginate(find_items(query), query)
     return {
         "status": "successful",
-        "items": [item.to_dict() for item in items],
+        "items": [item_view(item, with_owner=query.all_users) for item in items],
         "pagination": pagination,
     }
 
@@ -66,8 +159,9 @@ def get_item(item_id: int):
 def update_item(item_id: int):
     """Change the fields sent; fields not sent keep their values."""
     item = get_owned_item(item_id)
-    data = parse_body(ItemUpdate)
-    changes = item.apply_changes(data.model_dump(exclude_unset=True))
+    fields = parse_body(ItemUpdate).model_dump(exclude_unset=True)
+    check_item_fields(fields, item_id=item.id)
+    changes = item.apply_changes(fields)
     record_history(g.user, "update", item, changes)
     db.session.commit()
     return {

@@ -1,7 +1,7 @@
 """A change and its history row commit together or not at all."""
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from extensions import db
 from models import History, Item, User
@@ -9,19 +9,25 @@ from models import History, Item, User
 
 @pytest.fixture
 def break_history_writes(app):
-    """Make every INSERT into history fail inside the database itself."""
+    """Make every INSERT into history fail at the database call.
+
+    Statements sent earlier in the same transaction (the item's own INSERT,
+    UPDATE or DELETE) have really been executed by SQLite by then, so only a
+    rollback can undo them.
+    """
+    with app.app_context():
+        engine = db.engine
+
+    def fail_history_inserts(conn, cursor, statement, parameters, context, many):
+        if statement.lstrip().upper().startswith("INSERT INTO HISTORY"):
+            raise RuntimeError("history write failed")
 
     def install():
-        with app.app_context():
-            db.session.execute(
-                text(
-                    "CREATE TRIGGER history_fails BEFORE INSERT ON history "
-                    "BEGIN SELECT RAISE(ABORT, 'history write failed'); END"
-                )
-            )
-            db.session.commit()
+        event.listen(engine, "before_cursor_execute", fail_history_inserts)
 
-    return install
+    yield install
+    if event.contains(engine, "before_cursor_execute", fail_history_inserts):
+        event.remove(engine, "before_cursor_execute", fail_history_inserts)
 
 
 def count(app, model) -> int:
@@ -81,3 +87,23 @@ def test_login_does_not_start_a_session_when_history_fails(
     assert_failed_cleanly(auth.login("alice"))
     assert client.get("/me").status_code == 401
     assert count(app, History) == 1  # only the registration
+
+
+def test_a_constraint_failure_in_the_database_is_409_and_stores_nothing(
+    app, logged_in, make_item
+):
+    """A constraint the checks could not foresee (e.g. a race) rolls back too."""
+    item = make_item(logged_in)
+    with app.app_context():
+        db.session.execute(
+            text(
+                "CREATE TRIGGER history_fails BEFORE INSERT ON history "
+                "BEGIN SELECT RAISE(ABORT, 'history write failed'); END"
+            )
+        )
+        db.session.commit()
+    response = logged_in.put(f"/inventory/{item['id']}", json={"quantity": 77})
+    assert response.status_code == 409
+    assert response.get_json()["status"] == "failed"
+    assert "history write failed" not in response.get_data(as_text=True)
+    assert logged_in.get(f"/inventory/{item['id']}").get_json()["item"] == item

@@ -159,7 +159,7 @@ def test_logout_ends_the_session(logged_in):
 
 def test_me_never_shows_the_password_hash(logged_in):
     user = logged_in.get("/me").get_json()["user"]
-    assert set(user) == {"id", "username", "email", "created_at"}
+    assert set(user) == {"id", "username", "email", "role", "created_at"}
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED_ROUTES)

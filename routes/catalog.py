@@ -1,0 +1,141 @@
+"""Shared CRUD for catalog resources (categories, suppliers).
+
+Everyone logged in may read the catalog; only admins change it. Both resources
+behave identically, so their views are built here once from a description of
+the resource instead of being written out twice.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, g, url_for
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from errors import APIError
+from extensions import db
+from models import MAX_ID, CatalogEntry, record_history
+from pagination import paginate
+from routes.auth import admin_required, login_required
+from schemas import SearchQuery, parse_body, parse_query
+from search import contains_text
+
+
+@dataclass(frozen=True)
+class CatalogResource:
+    """What differs between two catalog resources."""
+
+    model: type[CatalogEntry]
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    # The Item column that points at this resource (for "in use" checks).
+    item_column: InstrumentedAttribute
+    # Columns searched by ?q=.
+    search_columns: tuple[InstrumentedAttribute, ...]
+    singular: str  # "category"
+    plural: str  # "categories"
+
+
+def catalog_blueprint(resource: CatalogResource) -> Blueprint:
+    """Build the blueprint serving /<plural> for ``resource``."""
+    bp = Blueprint(resource.plural, __name__, url_prefix=f"/{resource.plural}")
+    model, title = resource.model, resource.singular.capitalize()
+
+    def get_entry(entry_id: int) -> CatalogEntry:
+        entry = db.session.get(model, entry_id) if entry_id <= MAX_ID else None
+        if entry is None:
+            raise APIError(404, f"{title} not found.")
+        return entry
+
+    def ensure_name_available(name: str | None, entry_id: int | None = None) -> None:
+        if name is None:
+            return
+        same_name = select(model.id).where(
+            func.lower(model.name) == name.lower(), model.id != entry_id
+        )
+        if db.session.scalar(same_name) is not None:
+            message = f"A {resource.singular} named {name!r} already exists."
+            raise APIError(
+                409,
+                f"{title} name already in use.",
+                [{"field": "name", "message": message}],
+            )
+
+    @bp.get("")
+    @login_required
+    def list_entries():
+        """List entries by name, paginated, optionally searched with q."""
+        query = parse_query(SearchQuery)
+        stmt = select(model).order_by(func.lower(model.name), model.id)
+        if query.q is not None:
+            stmt = stmt.where(contains_text(resource.search_columns, query.q))
+        entries, pagination = paginate(stmt, query)
+        return {
+            "status": "successful",
+            resource.plural: [entry.to_dict() for entry in entries],
+            "pagination": pagination,
+        }
+
+    @bp.get("/<int:entry_id>")
+    @login_required
+    def get_entry_view(entry_id: int):
+        """Show one entry."""
+        return {
+            "status": "successful",
+            resource.singular: get_entry(entry_id).to_dict(),
+        }
+
+    @bp.post("")
+    @admin_required
+    def create_entry():
+        """Add an entry (admins only)."""
+        fields = parse_body(resource.create_schema).model_dump()
+        ensure_name_available(fields["name"])
+        entry = model()
+        entry.apply_changes(fields)
+        db.session.add(entry)
+        db.session.flush()  # assigns entry.id for the history row
+        record_history(g.user, "create", entry)
+        db.session.commit()
+        body = {
+            "status": "successful",
+            "message": f"{title} created successfully!",
+            resource.singular: entry.to_dict(),
+        }
+        location = url_for(".get_entry_view", entry_id=entry.id)
+        return body, 201, {"Location": location}
+
+    @bp.route("/<int:entry_id>", methods=["PUT", "PATCH"])
+    @admin_required
+    def update_entry(entry_id: int):
+        """Change the fields sent (admins only)."""
+        entry = get_entry(entry_id)
+        fields = parse_body(resource.update_schema).model_dump(exclude_unset=True)
+        ensure_name_available(fields.get("name"), entry.id)
+        changes = entry.apply_changes(fields)
+        record_history(g.user, "update", entry, changes)
+        db.session.commit()
+        return {
+            "status": "successful",
+            "message": f"{title} updated successfully!",
+            resource.singular: entry.to_dict(),
+        }
+
+    @bp.delete("/<int:entry_id>")
+    @admin_required
+    def delete_entry(entry_id: int):
+        """Delete an entry no item uses (admins only); 409 otherwise."""
+        entry = get_entry(entry_id)
+        in_use = select(func.count()).where(resource.item_column == entry.id)
+        item_count = db.session.scalar(in_use)
+        if item_count:
+            noun = "item uses" if item_count == 1 else "items use"
+            raise APIError(
+                409, f"{title} is in use: {item_count} {noun} it. Reassign them first."
+            )
+        record_history(g.user, "delete", entry)
+        db.session.delete(entry)
+        db.session.commit()
+        return {"status": "successful", "message": f"{title} deleted successfully!"}
+
+    return bp

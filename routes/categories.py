@@ -1,0 +1,17 @@
+"""Categories: /categories, read by everyone, changed by admins."""
+
+from models import Category, Item
+from routes.catalog import CatalogResource, catalog_blueprint
+from schemas import CategoryCreate, CategoryUpdate
+
+bp = catalog_blueprint(
+    CatalogResource(
+        model=Category,
+        create_schema=CategoryCreate,
+        update_schema=CategoryUpdate,
+        item_column=Item.category_id,
+        search_columns=(Category.name, Category.description),
+        singular="category",
+        plural="categories",
+    )
+)

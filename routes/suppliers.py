@@ -1,0 +1,17 @@
+"""Suppliers: /suppliers, read by everyone, changed by admins."""
+
+from models import Item, Supplier
+from routes.catalog import CatalogResource, catalog_blueprint
+from schemas import SupplierCreate, SupplierUpdate
+
+bp = catalog_blueprint(
+    CatalogResource(
+        model=Supplier,
+        create_schema=SupplierCreate,
+        update_schema=SupplierUpdate,
+        item_column=Item.supplier_id,
+        search_columns=(Supplier.name, Supplier.contact_name, Supplier.email),
+        singular="supplier",
+        plural="suppliers",
+    )
+)

@@ -1,0 +1,66 @@
+"""User administration: list users and change roles (admins only)."""
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from errors import APIError
+from extensions import db
+from models import MAX_ID, LastAdminError, User, record_history
+from pagination import paginate
+from routes.auth import admin_required
+from schemas import RoleUpdate, SearchQuery, parse_body, parse_query
+from search import contains_text
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+def get_user(user_id: int) -> User:
+    """Return the user with this id, or 404."""
+    user = db.session.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None:
+        raise APIError(404, "User not found.")
+    return user
+
+
+@bp.get("")
+@admin_required
+def list_users():
+    """List users by id, optionally searched by username or email."""
+    query = parse_query(SearchQuery)
+    stmt = select(User).order_by(User.id)
+    if query.q is not None:
+        stmt = stmt.where(contains_text((User.username, User.email), query.q))
+    users, pagination = paginate(stmt, query)
+    return {
+        "status": "successful",
+        "users": [user.to_dict() for user in users],
+        "pagination": pagination,
+    }
+
+
+@bp.get("/<int:user_id>")
+@admin_required
+def get_user_view(user_id: int):
+    """Show one user."""
+    return {"status": "successful", "user": get_user(user_id).to_dict()}
+
+
+@bp.patch("/<int:user_id>")
+@admin_required
+def change_role(user_id: int):
+    """Make a user an admin or staff; the last admin cannot be demoted."""
+    user = get_user(user_id)
+    role = parse_body(RoleUpdate).role
+    try:
+        changes = user.change_role(role)
+    except LastAdminError:
+        db.session.rollback()
+        raise APIError(409, "The last admin cannot be demoted.") from None
+    if changes:
+        record_history(g.user, "update", user, changes)
+    db.session.commit()
+    return {
+        "status": "successful",
+        "message": "Role updated successfully!",
+        "user": user.to_dict(),
+    }
