@@ -1,8 +1,10 @@
 """Shared fixtures: a fresh app and database per test, clients, and factories."""
 
 import threading
+import time
 from collections.abc import Iterator
 
+import cachelib.file
 import pytest
 from werkzeug.serving import make_server
 
@@ -42,6 +44,28 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the wall clock forward: expire sessions and rate-limit windows."""
+
+    class Clock:
+        offset = 0.0
+
+        def advance(self, seconds: float) -> None:
+            self.offset += seconds
+
+    fake = Clock()
+    real_time = time.time
+
+    def now() -> float:
+        return real_time() + fake.offset
+
+    # cachelib imported time() by name, so its copy is patched separately.
+    monkeypatch.setattr(cachelib.file, "time", now)
+    monkeypatch.setattr(time, "time", now)
+    return fake
+
+
 class AuthActions:
     """Register, log in and log out through the API, as a client would."""
 
@@ -61,7 +85,7 @@ class AuthActions:
         )
 
     def register_and_login(self, username="alice"):
-        assert self.register(username).status_code == 201
+        assert self.register(username).status_code == 201, "registration failed"
         response = self.login(username)
         assert response.status_code == 200
         return response
@@ -79,6 +103,18 @@ def auth(client):
 def logged_in(auth, client):
     """A client logged in as "alice"."""
     auth.register_and_login("alice")
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    """A client logged in as "boss", an admin created with the CLI."""
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "boss", "boss@example.com", "--password", PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    assert AuthActions(client).login("boss").status_code == 200
     return client
 
 

@@ -3,10 +3,7 @@
 import os
 import stat
 import threading
-import time
 
-import cachelib.file
-import pytest
 import requests
 
 from routes.auth import login_required
@@ -22,28 +19,6 @@ def client_with_cookie(app, sid):
     client = app.test_client()
     client.set_cookie("session", sid)
     return client
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Move the wall clock forward to expire stored sessions without waiting."""
-
-    class Clock:
-        offset = 0.0
-
-        def advance(self, seconds: float) -> None:
-            self.offset += seconds
-
-    fake = Clock()
-    real_time = time.time
-
-    def now() -> float:
-        return real_time() + fake.offset
-
-    # cachelib imported time() by name, so its copy is patched separately.
-    monkeypatch.setattr(cachelib.file, "time", now)
-    monkeypatch.setattr(time, "time", now)
-    return fake
 
 
 def test_login_rotates_the_session_id(app, client):
