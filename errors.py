@@ -24,6 +24,7 @@ HTTP_MESSAGES = {
     403: "You are not allowed to do this.",
     404: "Resource not found.",
     405: "Method not allowed for this URL.",
+    412: "Precondition failed.",
     413: "Request body is too large.",
     415: "Content-Type must be application/json.",
     429: "Too many requests; retry after the number of seconds in Retry-After.",
@@ -46,12 +47,15 @@ class APIError(Exception):
         message: str,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.message = message
         self.errors = errors or []
         self.headers = headers or {}
+        # More top-level fields for the body, such as current_version on a 412.
+        self.extra = extra or {}
 
 
 def error_response(
@@ -59,9 +63,16 @@ def error_response(
     message: str,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ):
     """Build a response in the JSON error envelope."""
-    response = jsonify({"status": "failed", "message": message, "errors": errors or []})
+    body = {
+        "status": "failed",
+        "message": message,
+        "errors": errors or [],
+        **(extra or {}),
+    }
+    response = jsonify(body)
     response.status_code = status_code
     response.headers.update(headers or {})
     return response
@@ -95,7 +106,9 @@ def invalid_input(
 
 
 def handle_api_error(error: APIError):
-    return error_response(error.status_code, error.message, error.errors, error.headers)
+    return error_response(
+        error.status_code, error.message, error.errors, error.headers, error.extra
+    )
 
 
 def handle_http_exception(error: HTTPException):

@@ -23,10 +23,11 @@ from extensions import bcrypt, db
 # SQLite for one raises OverflowError instead of finding nothing.
 MAX_ID = 2**63 - 1
 
-ACTION_TYPES = ("register", "login", "logout", "create", "update", "delete")
+ACTION_TYPES = ("register", "login", "logout", "create", "update", "delete", "stock")
 ENTITY_TYPES = ("user", "item", "category", "supplier")
 ROLES = ("staff", "admin")
 ITEM_STATUSES = ("active", "inactive")
+MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
 
 
 def utcnow() -> datetime:
@@ -224,6 +225,12 @@ class Item(db.Model):
     cost_price_cents: Mapped[int | None] = mapped_column(BigInteger)
     reorder_level: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # Rises on every change; clients send it back in If-Match to avoid
+    # overwriting a change they have not seen.
+    version: Mapped[int] = mapped_column(default=1)
+    # The quantity the item was created with. Every later change of quantity
+    # is a row in stock_movements, so quantity == starting_quantity + their sum.
+    starting_quantity: Mapped[int] = mapped_column(default=0)
     # Product metadata (specifications, SEO, care...) lives in a JSON column of
     # the same row, so it can never fall out of sync with the item. Tags are the
     # exception: they get their own table so that filtering by tag uses an index.
@@ -276,6 +283,10 @@ class Item(db.Model):
     @property
     def history_name(self) -> str:
         return self.item_name
+
+    @property
+    def low_stock(self) -> bool:
+        return self.quantity <= self.reorder_level
 
     @property
     def price(self) -> float | None:
@@ -337,6 +348,8 @@ class Item(db.Model):
             "cost_price": self.cost_price,
             "reorder_level": self.reorder_level,
             "status": self.status,
+            "low_stock": self.low_stock,
+            "version": self.version,
             "metadata": self.metadata_,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
@@ -369,15 +382,93 @@ class ItemTag(db.Model):
     __table_args__ = (Index("ix_item_tags_tag", "tag", "item_id"),)
 
 
-def _apply_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
+def preview_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return the fields that setting ``fields`` would change, without setting them."""
     changes = {}
     for field, new in fields.items():
-        attribute = "metadata_" if field == "metadata" else field
-        old = getattr(entity, attribute)
-        setattr(entity, attribute, new)
-        if getattr(entity, attribute) != old:
-            changes[field] = [old, getattr(entity, attribute)]
+        old, stored = getattr(entity, _attribute(field)), _as_stored(field, new)
+        if old != stored:
+            changes[field] = [old, stored]
     return changes
+
+
+def _apply_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    changes = preview_changes(entity, fields)
+    for field, new in fields.items():
+        setattr(entity, _attribute(field), new)
+    return changes
+
+
+def _attribute(field: str) -> str:
+    # "metadata" is reserved on SQLAlchemy models; the item exposes it as metadata_.
+    return "metadata_" if field == "metadata" else field
+
+
+def _as_stored(field: str, value: Any) -> Any:
+    # Metadata is stored with every key present; compare like with like.
+    if field == "metadata" and value is not None:
+        return {"tags": [], **METADATA_DEFAULTS, **value}
+    return value
+
+
+class StockMovement(db.Model):
+    """One change of an item's quantity: the stock ledger."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inventory.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    change: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(500))
+    quantity_before: Mapped[int]
+    # The running balance: the item's quantity right after this movement.
+    quantity_after: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_stock_movements_item", "item_id", "id"),
+        Index("ix_stock_movements_item_reason_time", "item_id", "reason", "created_at"),
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the movement as the API shows it."""
+        return {
+            "id": self.id,
+            "item_id": self.item_id,
+            "user_id": self.user_id,
+            "change": self.change,
+            "reason": self.reason,
+            "note": self.note,
+            "quantity_before": self.quantity_before,
+            "balance": self.quantity_after,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+class IdempotencyKey(db.Model):
+    """The stored response to a request sent with an Idempotency-Key header."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # Hash of method, path and body: the same key with another request is a 422.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        # Enforced by the database, so two concurrent requests with one key
+        # cannot both be stored: the second one's transaction fails and it
+        # answers with the first one's response instead.
+        Index("uq_idempotency_user_key", "user_id", "key", unique=True),
+        Index("ix_idempotency_created", "created_at"),
+    )
 
 
 class History(db.Model):
@@ -394,6 +485,8 @@ class History(db.Model):
     # Its name at the time, so deleted things still read sensibly.
     entity_name: Mapped[str | None] = mapped_column(String(100))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Extra facts about the action: for stock rows the reason, note and change.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
@@ -417,6 +510,7 @@ class History(db.Model):
             "item_id": self.entity_id if is_item else None,
             "item_name": self.entity_name if is_item else None,
             "changes": self.changes,
+            "details": self.details,
             "timestamp": self.timestamp.isoformat(),
         }
 
@@ -426,6 +520,7 @@ def record_history(
     action_type: str,
     entity: "User | Item | Category | Supplier",
     changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> History:
     """Add a history row to the current transaction; the caller commits both."""
     entry = History(
@@ -435,6 +530,7 @@ def record_history(
         entity_id=entity.id,
         entity_name=entity.history_name,
         changes=changes,
+        details=details,
     )
     db.session.add(entry)
     return entry

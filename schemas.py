@@ -25,7 +25,14 @@ from pydantic import (
 )
 
 from errors import APIError, invalid_input
-from models import ACTION_TYPES, ENTITY_TYPES, ITEM_STATUSES, MAX_ID, ROLES
+from models import (
+    ACTION_TYPES,
+    ENTITY_TYPES,
+    ITEM_STATUSES,
+    MAX_ID,
+    MOVEMENT_REASONS,
+    ROLES,
+)
 
 MAX_AMOUNT = 1_000_000_000
 # bcrypt only looks at the first 72 bytes, and bcrypt 5 raises beyond that.
@@ -203,6 +210,30 @@ class ItemUpdate(RequestBody):
     )(_reject_null)
 
 
+class StockMovementRequest(RequestBody):
+    """A change of stock: a signed ``change``, or an absolute ``quantity`` counted."""
+
+    reason: Literal[MOVEMENT_REASONS]
+    change: Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = None
+    quantity: Quantity | None = None
+    note: Text(500) | None = None
+
+    @model_validator(mode="after")
+    def _change_or_count(self):
+        if self.reason == "count":
+            if self.quantity is None or self.change is not None:
+                raise ValueError(
+                    'A "count" gives the counted "quantity", not a "change".'
+                )
+        elif self.change is None or self.quantity is not None:
+            raise ValueError(
+                f'A "{self.reason}" gives a non-zero "change", not a "quantity".'
+            )
+        elif self.change == 0:
+            raise ValueError('"change" must not be zero.')
+        return self
+
+
 class CategoryCreate(RequestBody):
     name: Text(100, min_length=1)
     description: Text(500) | None = None
@@ -272,6 +303,10 @@ class InventoryQuery(SearchQuery):
             if None not in (low_value, high_value) and low_value > high_value:
                 raise ValueError(f"{low} must not be greater than {high}.")
         return self
+
+
+class MovementsQuery(PageQuery):
+    verify: bool = False
 
 
 class HistoryQuery(PageQuery):

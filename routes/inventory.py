@@ -2,17 +2,19 @@
 
 from typing import Any
 
-from flask import Blueprint, g, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from errors import APIError
 from extensions import db
+from idempotency import idempotent, remember_response
 from models import MAX_ID, Category, Item, ItemTag, Supplier, record_history
 from pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import InventoryQuery, ItemCreate, ItemUpdate, parse_body, parse_query
 from search import contains_text
+from stock import add_movement, etag_headers, expected_versions, lock_item
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
@@ -113,23 +115,26 @@ def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
 
 @bp.post("")
 @login_required
+@idempotent
 def create_item():
     """Add an item to the caller's inventory."""
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
-    item = Item(user_id=g.user.id)
+    item = Item(user_id=g.user.id, starting_quantity=fields["quantity"])
     item.apply_changes(fields)
     db.session.add(item)
     db.session.flush()  # assigns item.id for the history row
     record_history(g.user, "create", item)
-    db.session.commit()
     body = {
         "status": "successful",
         "message": "Item created successfully!",
         "item_id": item.id,
         "item": item.to_dict(),
     }
-    return body, 201, {"Location": url_for(".get_item", item_id=item.id)}
+    headers = {"Location": url_for(".get_item", item_id=item.id), **etag_headers(item)}
+    remember_response(body, 201, headers)
+    db.session.commit()
+    return body, 201, headers
 
 
 @bp.get("")
@@ -150,32 +155,41 @@ def list_items():
 @bp.get("/<int:item_id>")
 @login_required
 def get_item(item_id: int):
-    """Show one of the caller's items."""
-    return {"status": "successful", "item": get_owned_item(item_id).to_dict()}
+    """Show one of the caller's items, with its version as the ETag."""
+    item = get_owned_item(item_id)
+    response = jsonify({"status": "successful", "item": item.to_dict()})
+    response.set_etag(str(item.version))
+    return response.make_conditional(request)  # 304 for a matching If-None-Match
 
 
 @bp.route("/<int:item_id>", methods=["PUT", "PATCH"])
 @login_required
 def update_item(item_id: int):
-    """Change the fields sent; fields not sent keep their values."""
-    item = get_owned_item(item_id)
+    """Change the fields sent; fields not sent keep their values (honours If-Match)."""
     fields = parse_body(ItemUpdate).model_dump(exclude_unset=True)
-    check_item_fields(fields, item_id=item.id)
+    check_item_fields(fields, item_id=item_id)
+    item = lock_item(item_id, expected_versions())
+    quantity_before = item.quantity
     changes = item.apply_changes(fields)
+    if "quantity" in changes:
+        # Every quantity change is in the stock ledger, edits included.
+        change = item.quantity - quantity_before
+        add_movement(item, change, "adjustment", None, quantity_before)
     record_history(g.user, "update", item, changes)
     db.session.commit()
-    return {
+    body = {
         "status": "successful",
         "message": "Item updated successfully!",
         "item": item.to_dict(),
     }
+    return body, etag_headers(item)
 
 
 @bp.delete("/<int:item_id>")
 @login_required
 def delete_item(item_id: int):
-    """Delete one of the caller's items (its history stays)."""
-    item = get_owned_item(item_id)
+    """Delete one of the caller's items; its history stays (honours If-Match)."""
+    item = lock_item(item_id, expected_versions())
     record_history(g.user, "delete", item)
     db.session.delete(item)
     db.session.commit()

@@ -35,6 +35,8 @@ def test_create_returns_201_with_item_id(logged_in):
         "cost_price": None,
         "reorder_level": 0,
         "status": "active",
+        "low_stock": False,
+        "version": 1,
         "metadata": {
             "tags": [],
             "specifications": {},

@@ -1,0 +1,174 @@
+"""Stock movements, the stock ledger, and low-stock alerts."""
+
+from datetime import timedelta
+
+from flask import Blueprint, g
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from idempotency import idempotent, remember_response
+from models import Item, StockMovement, utcnow
+from pagination import paginate
+from routes.auth import login_required
+from routes.inventory import get_owned_item
+from schemas import (
+    MovementsQuery,
+    PageQuery,
+    StockMovementRequest,
+    parse_body,
+    parse_query,
+)
+from stock import (
+    count_stock,
+    etag_headers,
+    expected_versions,
+    move_stock,
+    record_stock_history,
+)
+
+bp = Blueprint("stock", __name__)
+
+SALES_WINDOW = timedelta(days=30)
+
+
+@bp.post("/inventory/<int:item_id>/stock")
+@login_required
+@idempotent
+def change_stock(item_id: int):
+    """Record a purchase, sale, return, adjustment or count (honours If-Match)."""
+    data = parse_body(StockMovementRequest)
+    versions = expected_versions()
+    if data.reason == "count":
+        item, movement = count_stock(item_id, data.quantity, data.note, versions)
+    else:
+        item, movement = move_stock(
+            item_id, data.change, data.reason, data.note, versions
+        )
+    record_stock_history(item, movement)
+    db.session.flush()  # assigns ids and timestamps for the response
+    body = {
+        "status": "successful",
+        "message": "Stock updated successfully!",
+        "low_stock": item.low_stock,
+        "item": item.to_dict(),
+        "movement": movement.to_dict(),
+    }
+    headers = etag_headers(item)
+    remember_response(body, 200, headers)
+    db.session.commit()
+    return body, headers
+
+
+@bp.get("/inventory/<int:item_id>/movements")
+@login_required
+def list_movements(item_id: int):
+    """List an item's movements, newest first, each with the balance after it."""
+    item = get_owned_item(item_id)
+    query = parse_query(MovementsQuery)
+    stmt = (
+        select(StockMovement)
+        .where(StockMovement.item_id == item.id)
+        .order_by(StockMovement.id.desc())
+    )
+    movements, pagination = paginate(stmt, query)
+    body = {
+        "status": "successful",
+        "item_id": item.id,
+        "movements": [movement.to_dict() for movement in movements],
+        "pagination": pagination,
+    }
+    if query.verify:
+        body["verification"] = verify_ledger(item.id)
+    return body
+
+
+def verify_ledger(item_id: int) -> dict:
+    """Check that quantity == starting quantity + the sum of all movements."""
+    movements_total = (
+        select(func.coalesce(func.sum(StockMovement.change), 0))
+        .where(StockMovement.item_id == Item.id)
+        .scalar_subquery()
+    )
+    # One statement, so the quantity and the sum come from the same moment.
+    quantity, starting, total = db.session.execute(
+        select(Item.quantity, Item.starting_quantity, movements_total).where(
+            Item.id == item_id
+        )
+    ).one()
+    return {
+        "holds": starting + total == quantity,
+        "starting_quantity": starting,
+        "movements_total": total,
+        "expected_quantity": starting + total,
+        "quantity": quantity,
+    }
+
+
+@bp.get("/alerts/low-stock")
+@login_required
+def low_stock_alerts():
+    """List the caller's active items at or below their reorder level, urgent first."""
+    query = parse_query(PageQuery)
+    # Urgency: the share of the reorder level still on hand (0 = out of stock),
+    # then the larger shortfall first.
+    on_hand_share = case(
+        (Item.reorder_level == 0, 0.0),
+        else_=cast(Item.quantity, Float) / Item.reorder_level,
+    )
+    stmt = (
+        select(Item)
+        .options(selectinload(Item.supplier))
+        .where(
+            Item.user_id == g.user.id,
+            Item.status == "active",
+            Item.quantity <= Item.reorder_level,
+        )
+        .order_by(on_hand_share, (Item.reorder_level - Item.quantity).desc(), Item.id)
+    )
+    items, pagination = paginate(stmt, query)
+    sold = units_sold_recently([item.id for item in items])
+    return {
+        "status": "successful",
+        "alerts": [low_stock_alert(item, sold.get(item.id, 0)) for item in items],
+        "pagination": pagination,
+    }
+
+
+def units_sold_recently(item_ids: list[int]) -> dict[int, int]:
+    """Return units sold per item over the last 30 days (sales net of corrections)."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(StockMovement.item_id, func.sum(-StockMovement.change))
+        .where(
+            StockMovement.item_id.in_(item_ids),
+            StockMovement.reason == "sale",
+            StockMovement.created_at >= utcnow() - SALES_WINDOW,
+        )
+        .group_by(StockMovement.item_id)
+    )
+    return {item_id: max(0, units) for item_id, units in rows}
+
+
+def low_stock_alert(item: Item, sold_last_30_days: int) -> dict:
+    """Describe one low-stock item and how much to reorder.
+
+    Suggested reorder quantity = the shortfall (to get back to the reorder
+    level) + the units sold in the last 30 days (to cover the next 30 days at
+    the same pace); at least 1.
+    """
+    shortfall = item.reorder_level - item.quantity
+    supplier = item.supplier
+    return {
+        "item_id": item.id,
+        "item_name": item.item_name,
+        "sku": item.sku,
+        "quantity": item.quantity,
+        "reorder_level": item.reorder_level,
+        "shortfall": shortfall,
+        "out_of_stock": item.quantity == 0,
+        "supplier": {"id": supplier.id, "name": supplier.name} if supplier else None,
+        "sold_last_30_days": sold_last_30_days,
+        "suggested_reorder_quantity": max(1, shortfall + sold_last_30_days),
+    }
