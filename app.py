@@ -11,7 +11,16 @@ from config import config_for
 from database import init_database
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
-from routes import auth, categories, history, inventory, stock, suppliers, users
+from routes import (
+    auth,
+    categories,
+    history,
+    inventory,
+    inventory_csv,
+    stock,
+    suppliers,
+    users,
+)
 from security import init_security
 from sessions import init_sessions
 
@@ -74,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per resource."""
     app.register_blueprint(auth.bp)
     app.register_blueprint(inventory.bp)
+    app.register_blueprint(inventory_csv.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(categories.bp)

@@ -283,7 +283,10 @@ SORT_KEYS = ("item_name", "quantity", "price", "created_at", "updated_at")
 SortKey = Literal[SORT_KEYS + tuple(f"-{key}" for key in SORT_KEYS)]
 
 
-class InventoryQuery(SearchQuery):
+class InventoryFilters(QueryString):
+    """The filters and sort order shared by the item list and the CSV export."""
+
+    q: SearchText | None = None
     category_id: Id | None = None
     supplier_id: Id | None = None
     tag: Tag | None = None
@@ -294,7 +297,6 @@ class InventoryQuery(SearchQuery):
     min_price: Price | None = None
     max_price: Price | None = None
     sort: SortKey | None = None
-    all_users: bool = Field(False, alias="all")
 
     @model_validator(mode="after")
     def _ranges_are_ordered(self):
@@ -303,6 +305,14 @@ class InventoryQuery(SearchQuery):
             if None not in (low_value, high_value) and low_value > high_value:
                 raise ValueError(f"{low} must not be greater than {high}.")
         return self
+
+
+class InventoryQuery(InventoryFilters, PageQuery):
+    all_users: bool = Field(False, alias="all")
+
+
+class ImportQuery(QueryString):
+    dry_run: bool = False
 
 
 class MovementsQuery(PageQuery):

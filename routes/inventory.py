@@ -12,7 +12,14 @@ from idempotency import idempotent, remember_response
 from models import MAX_ID, Category, Item, ItemTag, Supplier, record_history
 from pagination import paginate
 from routes.auth import login_required, require_admin
-from schemas import InventoryQuery, ItemCreate, ItemUpdate, parse_body, parse_query
+from schemas import (
+    InventoryFilters,
+    InventoryQuery,
+    ItemCreate,
+    ItemUpdate,
+    parse_body,
+    parse_query,
+)
 from search import contains_text
 from stock import add_movement, etag_headers, expected_versions, lock_item
 
@@ -59,14 +66,14 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
             )
 
 
-def find_items(query: InventoryQuery) -> Select:
-    """Build the SELECT for a filtered, sorted item list."""
+def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
+    """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
     stmt = select(Item).options(
         selectinload(Item.category),
         selectinload(Item.supplier),
         selectinload(Item.tag_rows),
     )
-    if query.all_users:
+    if everyone:
         stmt = stmt.options(selectinload(Item.owner))
     else:
         stmt = stmt.where(Item.user_id == g.user.id)
@@ -144,7 +151,8 @@ def list_items():
     query = parse_query(InventoryQuery)
     if query.all_users:
         require_admin()
-    items, pagination = paginate(find_items(query), query)
+    stmt = find_items(query, everyone=query.all_users)
+    items, pagination = paginate(stmt, query)
     return {
         "status": "successful",
         "items": [item_view(item, with_owner=query.all_users) for item in items],

@@ -213,7 +213,8 @@ def query_plan(app, user_id: int, params: dict) -> list[str]:
 
     with app.test_request_context():
         g.user = db.session.get(User, user_id)
-        stmt = find_items(InventoryQuery.model_validate(params)).limit(50)
+        query = InventoryQuery.model_validate(params)
+        stmt = find_items(query, everyone=query.all_users).limit(50)
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         explain = text(f"EXPLAIN QUERY PLAN {compiled}")
         return [row[3] for row in db.session.execute(explain)]

@@ -1,0 +1,305 @@
+"""CSV export and import of items.
+
+One row per item, with these columns (the header row names them):
+
+    sku, item_name, description, quantity, price, cost_price, reorder_level,
+    status, category, supplier, metadata
+
+``category`` and ``supplier`` are names (the catalog is shared, so a file
+exported by one user imports for another); ``metadata`` is the item's metadata
+object as JSON. Numbers are written the same way every time, so exporting,
+importing and exporting again gives an identical file.
+
+Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return) are written with a leading ``'``, which
+the import removes again.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from errors import APIError, invalid_input
+from extensions import db
+from models import Category, Item, Supplier, preview_changes, record_history
+from schemas import ItemCreate
+from stock import add_movement, lock_item
+
+COLUMNS = (
+    "sku",
+    "item_name",
+    "description",
+    "quantity",
+    "price",
+    "cost_price",
+    "reorder_level",
+    "status",
+    "category",
+    "supplier",
+    "metadata",
+)
+REQUIRED_COLUMNS = ("item_name", "quantity", "price")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INTEGER = re.compile(r"\d+")
+DECIMAL = re.compile(r"\d+(\.\d+)?")
+
+
+# --- Export -----------------------------------------------------------------
+
+
+def export_lines(items: Iterable[Item]) -> Iterator[str]:
+    """Yield the CSV text for ``items``, header first, one line at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in _rows(items):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _rows(items: Iterable[Item]) -> Iterator[list[str]]:
+    yield list(COLUMNS)
+    for item in items:
+        cells = [
+            item.sku or "",
+            item.item_name,
+            item.description or "",
+            str(item.quantity),
+            _money(item.price_cents),
+            _money(item.cost_price_cents),
+            str(item.reorder_level),
+            item.status,
+            item.category.name if item.category else "",
+            item.supplier.name if item.supplier else "",
+            json.dumps(item.metadata_, sort_keys=True, ensure_ascii=False),
+        ]
+        yield [_guard_formula(cell) for cell in cells]
+
+
+def _money(cents: int | None) -> str:
+    return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
+
+
+def _guard_formula(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _unguard_formula(cell: str) -> str:
+    return (
+        cell[1:]
+        if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS)
+        else cell
+    )
+
+
+# --- Import -----------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One valid data row, and what importing it means."""
+
+    number: int  # as a spreadsheet counts: the header is row 1
+    fields: dict[str, Any]
+    item: Item | None = None  # the caller's item with this SKU, if any
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    action: str = "create"  # decided by plan_import: create, update or unchanged
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "row": self.number,
+            "sku": self.fields.get("sku"),
+            "item_name": self.fields.get("item_name"),
+            "action": self.action,
+            "item_id": self.item.id if self.item else None,
+            "changes": self.changes or None,
+        }
+
+
+def read_import(data: bytes) -> list[ImportRow]:
+    """Parse and validate a CSV body; raise 400 listing every bad row and field."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise APIError(400, "The CSV must be UTF-8 text.") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
+    header = _check_header(reader.fieldnames)
+    catalog = _catalog_ids()
+    rows, errors, seen_skus = [], [], {}
+    for number, record in enumerate(reader, start=2):
+        try:
+            fields = _row_fields(record, header, catalog)
+        except RowError as exc:
+            errors += [{"row": number, **problem} for problem in exc.problems]
+            continue
+        sku_key = (fields.get("sku") or "").lower()
+        if sku_key and sku_key in seen_skus:
+            message = f"SKU {fields['sku']} is already in row {seen_skus[sku_key]}."
+            errors.append({"row": number, "field": "sku", "message": message})
+            continue
+        if sku_key:
+            seen_skus[sku_key] = number
+        rows.append(ImportRow(number, fields))
+    if errors:
+        bad_rows = len({error["row"] for error in errors})
+        raise APIError(
+            400,
+            f"Import rejected: {bad_rows} row(s) have errors; nothing was changed.",
+            errors,
+        )
+    if not rows:
+        raise APIError(400, "The CSV has a header but no rows.")
+    return rows
+
+
+class RowError(Exception):
+    def __init__(self, problems: list[dict[str, Any]]):
+        self.problems = problems
+
+
+def _check_header(fieldnames: list[str] | None) -> list[str]:
+    if not fieldnames:
+        raise APIError(400, "The CSV is empty; the first row must name the columns.")
+    header = [name.strip() for name in fieldnames]
+    problems = [
+        {"row": 1, "field": name, "message": "Unknown column."}
+        for name in header
+        if name not in COLUMNS
+    ] + [
+        {"row": 1, "field": name, "message": "Required column is missing."}
+        for name in REQUIRED_COLUMNS
+        if name not in header
+    ]
+    if len(set(header)) != len(header):
+        problems.append({"row": 1, "field": None, "message": "A column is repeated."})
+    if problems:
+        raise APIError(400, "The CSV header is not valid.", problems)
+    return header
+
+
+def _catalog_ids() -> dict[str, dict[str, int]]:
+    return {
+        "category": {
+            n.lower(): i
+            for i, n in db.session.execute(select(Category.id, Category.name))
+        },
+        "supplier": {
+            n.lower(): i
+            for i, n in db.session.execute(select(Supplier.id, Supplier.name))
+        },
+    }
+
+
+def _row_fields(record: dict, header: list[str], catalog: dict) -> dict[str, Any]:
+    """Turn one CSV record into validated item fields (only the columns present)."""
+    if "__extra__" in record:
+        raise RowError([{"field": None, "message": "More cells than columns."}])
+    cells = {
+        name: _unguard_formula((record.get(raw) or "").strip())
+        for name, raw in zip(header, record, strict=False)
+    }
+    problems, raw = [], {}
+    for name, cell in cells.items():
+        try:
+            raw.update(_convert(name, cell, catalog))
+        except ValueError as exc:
+            problems.append({"field": name, "message": str(exc)})
+    try:
+        validated = ItemCreate.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        # Report the schema's complaints too, except about cells that could
+        # not even be converted (those are already reported).
+        unconverted = {problem["field"] for problem in problems}
+        for problem in invalid_input(exc).errors:
+            column = _COLUMN_FOR_FIELD.get(problem["field"], problem["field"])
+            if column.split(".")[0] not in unconverted:
+                problems.append({**problem, "field": column})
+    if problems:
+        raise RowError(problems)
+    present = {_FIELD_FOR_COLUMN.get(name, name) for name in cells}
+    return {name: value for name, value in validated.items() if name in present}
+
+
+_FIELD_FOR_COLUMN = {"category": "category_id", "supplier": "supplier_id"}
+_COLUMN_FOR_FIELD = {value: key for key, value in _FIELD_FOR_COLUMN.items()}
+
+
+def _convert(column: str, cell: str, catalog: dict) -> dict[str, Any]:
+    """Convert one cell's text to the value the item schema expects."""
+    if column in ("quantity", "reorder_level"):
+        if column == "reorder_level" and cell == "":
+            return {}
+        if not INTEGER.fullmatch(cell):
+            raise ValueError("Must be a whole number, 0 or more.")
+        return {column: int(cell)}
+    if column in ("price", "cost_price"):
+        if column == "cost_price" and cell == "":
+            return {column: None}
+        if not DECIMAL.fullmatch(cell):
+            raise ValueError("Must be a number such as 12 or 12.50.")
+        return {column: float(cell)}
+    if column in ("category", "supplier"):
+        if cell == "":
+            return {f"{column}_id": None}
+        catalog_id = catalog[column].get(cell.lower())
+        if catalog_id is None:
+            raise ValueError(f"No {column} named {cell!r}.")
+        return {f"{column}_id": catalog_id}
+    if column == "metadata":
+        if cell == "":
+            return {}
+        try:
+            return {"metadata": json.loads(cell)}
+        except (ValueError, RecursionError):
+            raise ValueError("Must be a JSON object.") from None
+    if column == "status" and cell == "":
+        return {}
+    if column in ("sku", "description") and cell == "":
+        return {column: None}
+    return {column: cell}
+
+
+def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
+    """Match rows to the caller's items by SKU and work out what would change."""
+    skus = [row.fields["sku"].lower() for row in rows if row.fields.get("sku")]
+    existing = {}
+    if skus:
+        stmt = select(Item).where(
+            Item.user_id == g.user.id, func.lower(Item.sku).in_(skus)
+        )
+        existing = {item.sku.lower(): item for item in db.session.scalars(stmt)}
+    for row in rows:
+        row.item = existing.get((row.fields.get("sku") or "").lower())
+        if row.item is not None:
+            row.changes = preview_changes(row.item, row.fields)
+            row.action = "update" if row.changes else "unchanged"
+    return rows
+
+
+def apply_import(rows: list[ImportRow]) -> None:
+    """Create and update the items in the current transaction, with history."""
+    for row in rows:
+        if row.item is None:
+            item = Item(user_id=g.user.id, starting_quantity=row.fields["quantity"])
+            item.apply_changes(row.fields)
+            db.session.add(item)
+            db.session.flush()
+            record_history(g.user, "create", item)
+            row.item = item
+        elif row.changes:
+            item = lock_item(row.item.id, None)
+            quantity_before = item.quantity
+            row.changes = item.apply_changes(row.fields)
+            if "quantity" in row.changes:
+                change = item.quantity - quantity_before
+                add_movement(item, change, "adjustment", "CSV import", quantity_before)
+            record_history(g.user, "update", item, row.changes)
