@@ -62,7 +62,7 @@ def lock_item(item_id: int, versions: list[int] | None) -> Item:
     if versions is not None:
         stmt = stmt.where(Item.version.in_(versions))
     if item_id > MAX_ID or _execute(stmt) is None:
-        raise _why_not_changed(item_id)
+        raise _why_not_changed(item_id, versions)
     return db.session.get(Item, item_id, populate_existing=True)
 
 
@@ -174,9 +174,11 @@ def _why_not_changed(
             f"so a change of {change} would take it below zero.",
             extra={"quantity": item.quantity},
         )
-    return APIError(
-        409,
-        f"The quantity is {item.quantity}; a change of {change} would exceed "
-        f"the maximum of {MAX_AMOUNT}.",
-        extra={"quantity": item.quantity},
-    )
+    if change is not None and item.quantity + change > MAX_AMOUNT:
+        return APIError(
+            409,
+            f"The quantity is {item.quantity}; a change of {change} would exceed "
+            f"the maximum of {MAX_AMOUNT}.",
+            extra={"quantity": item.quantity},
+        )
+    return APIError(409, "The item changed while this request ran; please retry.")

@@ -1,0 +1,378 @@
+"""Versions, ETags, If-Match, Idempotency-Key, and no lost updates under load."""
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select, update
+
+from extensions import db
+from models import History, IdempotencyKey, Item, utcnow
+from tests.conftest import PASSWORD, item_payload
+
+
+def live_login(base_url: str, username: str = "alice", register: bool = True):
+    session = requests.Session()
+    if register:
+        body = {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password": PASSWORD,
+        }
+        assert session.post(f"{base_url}/register", json=body).status_code == 201
+    login = {"username": username, "password": PASSWORD}
+    assert session.post(f"{base_url}/login", json=login).status_code == 200
+    return session
+
+
+# --- ETag and If-Match -------------------------------------------------------
+
+
+def test_get_returns_the_version_as_etag_and_honours_if_none_match(
+    logged_in, make_item
+):
+    item = make_item(logged_in)
+    response = logged_in.get(f"/inventory/{item['id']}")
+    assert response.headers["ETag"] == '"1"'
+    assert (
+        logged_in.get(
+            f"/inventory/{item['id']}", headers={"If-None-Match": '"1"'}
+        ).status_code
+        == 304
+    )
+    logged_in.patch(f"/inventory/{item['id']}", json={"quantity": 9})
+    changed = logged_in.get(
+        f"/inventory/{item['id']}", headers={"If-None-Match": '"1"'}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] == '"2"'
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_matching_if_match_updates_and_returns_the_new_etag(
+    logged_in, make_item, method
+):
+    item = make_item(logged_in)
+    response = getattr(logged_in, method)(
+        f"/inventory/{item['id']}", json={"quantity": 9}, headers={"If-Match": '"1"'}
+    )
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"2"'
+    assert response.get_json()["item"]["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("put", "/inventory/{id}", {"quantity": 9}),
+        ("patch", "/inventory/{id}", {"quantity": 9}),
+        ("delete", "/inventory/{id}", None),
+        ("post", "/inventory/{id}/stock", {"change": 1, "reason": "purchase"}),
+        ("post", "/inventory/{id}/stock", {"reason": "count", "quantity": 3}),
+    ],
+)
+@pytest.mark.parametrize(
+    "if_match", ['"1"', '"7", "1"', 'W/"2"', '"banana"', "garbage"]
+)
+def test_stale_if_match_is_412_with_the_current_version_and_no_change(
+    logged_in, make_item, method, path, body, if_match
+):
+    item = make_item(logged_in)
+    logged_in.patch(f"/inventory/{item['id']}", json={"item_name": "Now version 2"})
+    current = logged_in.get(f"/inventory/{item['id']}").get_json()["item"]
+    history_before = logged_in.get("/history").get_json()["pagination"]["total"]
+    response = getattr(logged_in, method)(
+        path.format(id=item["id"]), json=body, headers={"If-Match": if_match}
+    )
+    assert response.status_code == 412
+    payload = response.get_json()
+    assert payload["status"] == "failed"
+    assert payload["current_version"] == 2
+    assert response.headers["ETag"] == '"2"'
+    assert logged_in.get(f"/inventory/{item['id']}").get_json()["item"] == current
+    assert logged_in.get("/history").get_json()["pagination"]["total"] == history_before
+
+
+def test_if_match_accepts_any_of_several_and_star(logged_in, make_item):
+    item = make_item(logged_in)
+    url = f"/inventory/{item['id']}"
+    assert (
+        logged_in.patch(
+            url, json={"quantity": 1}, headers={"If-Match": '"5", "1"'}
+        ).status_code
+        == 200
+    )
+    assert (
+        logged_in.patch(
+            url, json={"quantity": 2}, headers={"If-Match": "*"}
+        ).status_code
+        == 200
+    )
+    assert logged_in.delete(url, headers={"If-Match": '"3"'}).status_code == 200
+
+
+def test_writes_without_if_match_still_work_like_the_original_api(logged_in, make_item):
+    item = make_item(logged_in)
+    assert (
+        logged_in.put(f"/inventory/{item['id']}", json={"quantity": 3}).status_code
+        == 200
+    )
+    assert logged_in.delete(f"/inventory/{item['id']}").status_code == 200
+
+
+def test_version_rises_on_every_change(logged_in, make_item):
+    item = make_item(logged_in)
+    logged_in.patch(f"/inventory/{item['id']}", json={"quantity": 4})
+    logged_in.post(
+        f"/inventory/{item['id']}/stock", json={"change": 1, "reason": "purchase"}
+    )
+    logged_in.post(
+        f"/inventory/{item['id']}/stock", json={"reason": "count", "quantity": 2}
+    )
+    assert logged_in.get(f"/inventory/{item['id']}").get_json()["item"]["version"] == 4
+
+
+def test_ten_clients_racing_one_if_match_exactly_one_wins(app, live_server):
+    owner = live_login(live_server)
+    item = owner.post(f"{live_server}/inventory", json=item_payload()).json()["item"]
+    etag = owner.get(f"{live_server}/inventory/{item['id']}").headers["ETag"]
+    clients = [owner] + [live_login(live_server, register=False) for _ in range(9)]
+    barrier = threading.Barrier(len(clients))
+
+    def put(number: int) -> int:
+        barrier.wait()
+        response = clients[number].put(
+            f"{live_server}/inventory/{item['id']}",
+            json={"quantity": 100 + number},
+            headers={"If-Match": etag},
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(put, range(len(clients))))
+    assert sorted(statuses) == [200] + [412] * 9
+    with app.app_context():
+        updates = db.session.scalar(
+            select(func.count()).where(
+                History.action_type == "update", History.entity_id == item["id"]
+            )
+        )
+    assert updates == 1
+
+
+# --- No lost updates ------------------------------------------------------------
+
+
+def test_twenty_threads_of_fifty_movements_lose_nothing(app, live_server):
+    owner = live_login(live_server)
+    start = 500
+    item = owner.post(
+        f"{live_server}/inventory", json=item_payload(quantity=start)
+    ).json()["item"]
+    url = f"{live_server}/inventory/{item['id']}/stock"
+
+    def worker(seed: int) -> tuple[int, int, list[int]]:
+        session = live_login(live_server, register=False)
+        rng = random.Random(seed)
+        total, acknowledged, statuses = 0, 0, []
+        for _ in range(50):
+            change = rng.choice((-1, 1))
+            reason = "sale" if change < 0 else "purchase"
+            response = session.post(url, json={"change": change, "reason": reason})
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                total += change
+                acknowledged += 1
+        return total, acknowledged, statuses
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(worker, range(20)))
+
+    statuses = [status for _, _, batch in results for status in batch]
+    assert all(status < 500 for status in statuses), sorted(set(statuses))
+    acknowledged_total = sum(total for total, _, _ in results)
+    acknowledged_count = sum(count for _, count, _ in results)
+    final = owner.get(f"{live_server}/inventory/{item['id']}").json()["item"]
+    assert final["quantity"] == start + acknowledged_total
+    assert final["version"] == 1 + acknowledged_count
+    with app.app_context():
+        stock_rows = db.session.scalar(
+            select(func.count()).where(
+                History.action_type == "stock", History.entity_id == item["id"]
+            )
+        )
+    assert stock_rows == acknowledged_count
+    verification = owner.get(f"{url.rsplit('/', 1)[0]}/movements?verify=true").json()[
+        "verification"
+    ]
+    assert verification["holds"] is True
+
+
+def test_edits_and_movements_interleaved_keep_the_ledger_exact(live_server):
+    owner = live_login(live_server)
+    item = owner.post(
+        f"{live_server}/inventory", json=item_payload(quantity=100)
+    ).json()["item"]
+    base = f"{live_server}/inventory/{item['id']}"
+
+    def mover(_: int) -> None:
+        session = live_login(live_server, register=False)
+        for _ in range(25):
+            session.post(f"{base}/stock", json={"change": 1, "reason": "purchase"})
+
+    def editor(number: int) -> None:
+        session = live_login(live_server, register=False)
+        for step in range(10):
+            session.put(base, json={"quantity": 200 + number * 10 + step})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(mover, range(3)))
+        list(pool.map(editor, range(3)))
+        futures = [pool.submit(mover, n) for n in range(3)] + [
+            pool.submit(editor, n) for n in range(3)
+        ]
+        for future in futures:
+            future.result()
+    verification = owner.get(f"{base}/movements?verify=true").json()["verification"]
+    assert verification["holds"] is True, verification
+
+
+# --- Idempotency-Key ---------------------------------------------------------------
+
+
+def count_items(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Item))
+
+
+def test_a_retry_with_the_same_key_replays_the_first_response(app, logged_in):
+    headers = {"Idempotency-Key": "create-laptop-1"}
+    first = logged_in.post("/inventory", json=item_payload(), headers=headers)
+    second = logged_in.post("/inventory", json=item_payload(), headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert second.get_json() == first.get_json()
+    assert second.headers["Location"] == first.headers["Location"]
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert count_items(app) == 1
+    creates = logged_in.get("/history?action_type=create").get_json()["history"]
+    assert len(creates) == 1
+
+
+def test_the_same_key_with_a_different_body_is_422(app, logged_in):
+    headers = {"Idempotency-Key": "k-1"}
+    logged_in.post("/inventory", json=item_payload(), headers=headers)
+    response = logged_in.post(
+        "/inventory", json=item_payload(quantity=6), headers=headers
+    )
+    assert response.status_code == 422
+    assert response.get_json()["status"] == "failed"
+    assert count_items(app) == 1
+
+
+def test_stock_movements_are_idempotent_too(logged_in, make_item):
+    item = make_item(logged_in, quantity=10)
+    url = f"/inventory/{item['id']}/stock"
+    headers = {"Idempotency-Key": "sale-17"}
+    first = logged_in.post(url, json={"change": -2, "reason": "sale"}, headers=headers)
+    again = logged_in.post(url, json={"change": -2, "reason": "sale"}, headers=headers)
+    assert again.get_json() == first.get_json()
+    assert logged_in.get(f"/inventory/{item['id']}").get_json()["item"]["quantity"] == 8
+    # The same key on another item is a different request.
+    other = logged_in.post(
+        f"/inventory/{item['id'] + 1}/stock",
+        json={"change": -2, "reason": "sale"},
+        headers=headers,
+    )
+    assert other.status_code == 422
+
+
+def test_keys_belong_to_one_user(app, logged_in, other_client):
+    headers = {"Idempotency-Key": "shared"}
+    assert (
+        logged_in.post("/inventory", json=item_payload(), headers=headers).status_code
+        == 201
+    )
+    theirs = other_client.post("/inventory", json=item_payload(), headers=headers)
+    assert theirs.status_code == 201
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert count_items(app) == 2
+
+
+def test_failed_requests_are_not_stored(logged_in, app):
+    headers = {"Idempotency-Key": "fix-and-retry"}
+    assert (
+        logged_in.post(
+            "/inventory", json=item_payload(price=-1), headers=headers
+        ).status_code
+        == 400
+    )
+    assert (
+        logged_in.post("/inventory", json=item_payload(), headers=headers).status_code
+        == 201
+    )
+    assert count_items(app) == 1
+
+
+def test_keys_expire_after_24_hours(app, logged_in):
+    headers = {"Idempotency-Key": "old-key"}
+    logged_in.post("/inventory", json=item_payload(), headers=headers)
+    with app.app_context():
+        db.session.execute(
+            update(IdempotencyKey).values(
+                created_at=utcnow() - timedelta(hours=24, seconds=1)
+            )
+        )
+        db.session.commit()
+    again = logged_in.post("/inventory", json=item_payload(), headers=headers)
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert count_items(app) == 2
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "has space", "tab\there", "ümlaut"])
+def test_malformed_keys_are_400(app, logged_in, key):
+    response = logged_in.post(
+        "/inventory",
+        json=item_payload(),
+        headers={"Idempotency-Key": key.encode().decode("latin-1")},
+    )
+    assert response.status_code == 400
+    assert count_items(app) == 0
+
+
+def test_keys_survive_a_restart(app_config, logged_in, app):
+    from app import create_app
+
+    headers = {"Idempotency-Key": "before-restart"}
+    first = logged_in.post("/inventory", json=item_payload(), headers=headers)
+    restarted = create_app(app_config)
+    client = restarted.test_client()
+    client.post("/login", json={"username": "alice", "password": PASSWORD})
+    again = client.post("/inventory", json=item_payload(), headers=headers)
+    assert again.get_json() == first.get_json()
+    assert count_items(app) == 1
+
+
+def test_two_concurrent_requests_with_one_key_write_once(app, live_server):
+    first = live_login(live_server)
+    second = live_login(live_server, register=False)
+    barrier = threading.Barrier(2)
+    headers = {"Idempotency-Key": "racing"}
+
+    def create(session) -> requests.Response:
+        barrier.wait()
+        return session.post(
+            f"{live_server}/inventory", json=item_payload(), headers=headers
+        )
+
+    for _ in range(5):  # several rounds to give the race a real chance
+        headers["Idempotency-Key"] = f"racing-{_}"
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            responses = list(pool.map(create, (first, second)))
+        assert [r.status_code for r in responses] == [201, 201]
+        assert responses[0].json() == responses[1].json()
+    assert count_items(app) == 5
