@@ -3,16 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format clean
+.PHONY: run test test-quick test-backends lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app init-db
 	$(BIN)/python app.py
 
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# The whole suite twice: on SQLite + file sessions, then on PostgreSQL + Redis
+# (started on loopback by scripts/services.sh and stopped afterwards).
+test: lint test-quick test-backends
+
+# One pass on the zero-setup defaults: SQLite and file sessions.
+test-quick: $(VENV)/.installed-dev
 	$(BIN)/pytest
+
+test-backends: $(VENV)/.installed-dev
+	scripts/services.sh start
+	env $$(scripts/services.sh env) $(BIN)/pytest; status=$$?; \
+	  scripts/services.sh stop; exit $$status
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -34,8 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     init_database(app)
     bcrypt.init_app(app)
-    limiter.init_app(app)
+    # Sessions first: when their store is down, nothing else should run.
     init_sessions(app)
+    limiter.init_app(app)
     init_security(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -54,8 +55,26 @@ def load_config(app: Flask, test_config: dict[str, Any]) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         database_path = os.path.join(app.instance_path, "inventory.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_path}"
+    configure_engine(app)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app)
+
+
+def configure_engine(app: Flask) -> None:
+    """Pick the psycopg 3 driver for PostgreSQL URLs and set connection timeouts."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # Replace connections the server dropped (restart, idle timeout) quietly.
+    options.setdefault("pool_pre_ping", True)
+    if uri.startswith("postgresql"):
+        connect_args = options.setdefault("connect_args", {})
+        connect_args.setdefault(
+            "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"]
+        )
 
 
 def instance_secret_key(app: Flask) -> str:

@@ -24,16 +24,24 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
     # None means "SQLite file in the instance folder", resolved in create_app.
+    # PostgreSQL: postgresql://user:password@host/dbname (driver: psycopg 3).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # Seconds to wait for a database server to accept a connection before the
+    # request fails with 503 (PostgreSQL only).
+    DATABASE_CONNECT_TIMEOUT = 3
 
     # Requests larger than this get 413 before any view runs.
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     # Server-side sessions (Flask-Session). The id in the cookie is only a key
     # into the store, so logging out deletes the session for every copy of it.
-    SESSION_TYPE = "cachelib"
+    # "cachelib": files under SESSION_FILE_DIR (one machine). "redis": shared by
+    # every process and machine, at SESSION_REDIS_URL.
+    SESSION_TYPE = os.environ.get("SESSION_TYPE", "cachelib")
     SESSION_FILE_DIR = None  # None means "<instance>/sessions"
+    SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL", "redis://localhost:6379/0")
+    SESSION_KEY_PREFIX = "session:"
     SESSION_PERMANENT = True
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     SESSION_REFRESH_EACH_REQUEST = True  # sliding expiry: 30 minutes of inactivity
@@ -52,7 +60,9 @@ class Config:
     # Flask-Limiter. memory:// counts per process; with several workers use a
     # shared store such as redis://localhost:6379/0 (see README).
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # If the shared store goes away, keep limiting per process rather than fail.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins per username, all logins per client address, and new

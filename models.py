@@ -19,9 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import bcrypt, db
 
-# Largest id a database integer column holds; bigger ids cannot exist, and asking
-# SQLite for one raises OverflowError instead of finding nothing.
-MAX_ID = 2**63 - 1
+# Largest id an INTEGER column holds on every database we support (PostgreSQL's
+# is 32-bit). Bigger ids cannot exist, and asking the database for one raises
+# an overflow error instead of finding nothing, so lookups check this first.
+MAX_ID = 2**31 - 1
 
 ACTION_TYPES = ("register", "login", "logout", "create", "update", "delete", "stock")
 ENTITY_TYPES = ("user", "item", "category", "supplier")

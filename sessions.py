@@ -1,21 +1,67 @@
-"""Server-side sessions: Flask-Session over cachelib's file store, made safe.
+"""Server-side sessions: Flask-Session over a file store or Redis, made safe.
 
-Three traps in the stock setup are handled here (see FIELD_NOTES):
+``SESSION_TYPE`` chooses the store: ``cachelib`` (files under the instance
+folder, the zero-setup default) or ``redis`` (``SESSION_REDIS_URL``), which
+several server processes or machines can share. Traps handled here (see
+FIELD_NOTES):
 
 * cachelib's default ``threshold=500`` silently deletes *live* sessions once
-  there are more than 500; we use no threshold and sweep only expired files.
+  there are more than 500; the file store uses no threshold and sweeps only
+  expired files. Redis expires each session itself (a TTL per key).
 * A request that was already running when the user logged out would write its
-  copy of the session back at the end and undo the logout; we never write back
-  a session whose stored copy disappeared while the request ran.
+  copy of the session back at the end and undo the logout. We never write back
+  a session whose stored copy disappeared while the request ran: Redis checks
+  that atomically (``SET ... XX``), the file store checks just before writing.
+* If the store is down, requests get a 503 in the JSON envelope instead of a
+  hang or an HTML 500 (Redis calls time out after a second).
 * Session files are readable by their owner only (0600, directory 0700).
 """
 
+import json
 import os
 import time
 
+import redis
 from cachelib.file import FileSystemCache
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, current_app, request, session
 from flask_session.cachelib import CacheLibSessionInterface
+from flask_session.redis import RedisSessionInterface
+
+from errors import APIError
+
+# What a session store raises when it cannot be reached or written.
+STORE_ERRORS = (OSError, redis.RedisError)
+STORE_DOWN_MESSAGE = "The session store is unavailable; please retry shortly."
+
+
+class SafeSessionMixin:
+    """Outage handling and revocation-safe saving for any Flask-Session store."""
+
+    def open_session(self, app: Flask, request: Request):
+        try:
+            session = super().open_session(app, request)
+        except STORE_ERRORS:
+            app.logger.exception("Session store unavailable while loading a session")
+            session = self.session_class(sid=None)
+            session.store_unavailable = True
+            return session
+        # Remember whether this session came from the store, and under which id.
+        cookie_sid = request.cookies.get(self.get_cookie_name(app))
+        session.stored_sid = session.sid if session.sid == cookie_sid else None
+        return session
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if getattr(session, "store_unavailable", False):
+            return
+        try:
+            super().save_session(app, session, response)
+        except STORE_ERRORS:
+            app.logger.exception("Session store unavailable while saving a session")
+            _become_unavailable_response(response)
+
+    def is_available(self) -> bool:
+        """Return whether the store answers (for /health)."""
+        raise NotImplementedError
 
 
 class SessionFileStore(FileSystemCache):
@@ -31,25 +77,18 @@ class SessionFileStore(FileSystemCache):
         self._remove_expired(time.time())
 
 
-class FileSessionInterface(CacheLibSessionInterface):
-    """Flask-Session's cachelib interface with revocation-safe saving."""
+class FileSessionInterface(SafeSessionMixin, CacheLibSessionInterface):
+    """Sessions as files in one directory (one machine, any number of processes)."""
 
     def __init__(self, app: Flask, store: SessionFileStore, prune_interval: float):
         super().__init__(
             app,
             client=store,
-            key_prefix=app.config.get("SESSION_KEY_PREFIX", "session:"),
+            key_prefix=app.config["SESSION_KEY_PREFIX"],
             permanent=app.config["SESSION_PERMANENT"],
         )
         self.prune_interval = prune_interval
         self.last_pruned = time.monotonic()
-
-    def open_session(self, app: Flask, request: Request):
-        session = super().open_session(app, request)
-        # Remember whether this session came from the store, and under which id.
-        cookie_sid = request.cookies.get(self.get_cookie_name(app))
-        session.stored_sid = session.sid if session.sid == cookie_sid else None
-        return session
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         if session and self._deleted_while_running(session):
@@ -57,10 +96,14 @@ class FileSessionInterface(CacheLibSessionInterface):
         super().save_session(app, session, response)
         self._prune_if_due()
 
+    def is_available(self) -> bool:
+        return os.access(self.cache._path, os.W_OK)
+
     def _deleted_while_running(self, session) -> bool:
         # Logout (or expiry) removed the stored copy after this request loaded
         # it; writing it back would log the user in again. A rotated session
-        # (login) has a new sid and is saved normally.
+        # (login) has a new sid and is saved normally. Files offer no atomic
+        # "write only if present", so this check runs just before the write.
         same_sid = session.sid == getattr(session, "stored_sid", None)
         return same_sid and not self.cache.has(self._get_store_id(session.sid))
 
@@ -71,17 +114,80 @@ class FileSessionInterface(CacheLibSessionInterface):
             self.cache.remove_expired()
 
 
+class SafeRedisSessionInterface(SafeSessionMixin, RedisSessionInterface):
+    """Sessions in Redis, shared by every process and machine."""
+
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        # A session loaded from the store is written back only if its key still
+        # exists (SET ... XX): atomic, so a concurrent logout always wins.
+        loaded = session.sid == getattr(session, "stored_sid", None)
+        self.client.set(
+            name=store_id,
+            value=self.serializer.encode(session),
+            ex=int(session_lifetime.total_seconds()),
+            xx=loaded,
+        )
+
+    def is_available(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except redis.RedisError:
+            return False
+
+
+def reject_when_store_is_down() -> None:
+    """Answer 503 when the session could not be loaded (except for /health)."""
+    if (
+        getattr(session, "store_unavailable", False)
+        and request.endpoint != "ops.health"
+    ):
+        raise APIError(503, STORE_DOWN_MESSAGE, headers={"Retry-After": "1"})
+
+
+def _become_unavailable_response(response: Response) -> None:
+    # The response was built but its session could not be stored: tell the
+    # client the truth rather than hand it a cookie that points at nothing.
+    body = {"status": "failed", "message": STORE_DOWN_MESSAGE, "errors": []}
+    response.status_code = 503
+    response.set_data(json.dumps(body))
+    response.mimetype = "application/json"
+    response.headers["Retry-After"] = "1"
+    response.headers.remove("Set-Cookie")
+
+
+def redis_client(url: str) -> redis.Redis:
+    """Return a Redis client that fails fast instead of hanging when Redis is down."""
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=1, socket_timeout=1, health_check_interval=30
+    )
+
+
 def init_sessions(app: Flask) -> None:
     """Install the server-side session interface chosen by SESSION_TYPE."""
     session_type = app.config["SESSION_TYPE"]
-    if session_type not in ("cachelib", "filesystem"):
-        raise RuntimeError(
-            f"SESSION_TYPE={session_type!r} is not supported; use 'cachelib'."
+    if session_type in ("cachelib", "filesystem"):
+        directory = app.config["SESSION_FILE_DIR"] or os.path.join(
+            app.instance_path, "sessions"
         )
-    directory = app.config["SESSION_FILE_DIR"] or os.path.join(
-        app.instance_path, "sessions"
-    )
-    store = SessionFileStore(directory)
-    app.session_interface = FileSessionInterface(
-        app, store, prune_interval=app.config["SESSION_PRUNE_INTERVAL"]
-    )
+        app.session_interface = FileSessionInterface(
+            app,
+            SessionFileStore(directory),
+            prune_interval=app.config["SESSION_PRUNE_INTERVAL"],
+        )
+    elif session_type == "redis":
+        app.session_interface = SafeRedisSessionInterface(
+            app,
+            client=redis_client(app.config["SESSION_REDIS_URL"]),
+            key_prefix=app.config["SESSION_KEY_PREFIX"],
+            permanent=app.config["SESSION_PERMANENT"],
+        )
+    else:
+        raise RuntimeError(
+            f"SESSION_TYPE={session_type!r} is not supported: use cachelib or redis."
+        )
+    app.before_request(reject_when_store_is_down)
+
+
+def session_store_available() -> bool:
+    """Return whether the app's session store answers."""
+    return current_app.session_interface.is_available()

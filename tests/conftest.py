@@ -1,32 +1,115 @@
-"""Shared fixtures: a fresh app and database per test, clients, and factories."""
+"""Shared fixtures: a fresh app and database per test, clients, and factories.
 
+The suite runs on SQLite and file sessions by default. Set TEST_DATABASE_URL
+(PostgreSQL) and TEST_REDIS_URL to run the same tests on those backends; the
+database and Redis are wiped before every test, so point them at throwaway
+servers only (``scripts/services.sh`` starts some).
+"""
+
+import os
 import threading
 import time
 from collections.abc import Iterator
 
 import cachelib.file
 import pytest
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
+from sessions import SafeRedisSessionInterface
 
 PASSWORD = "password123"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str | None]:
+    """The shared test database's URL (None for SQLite), with the schema created."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("schema")
+    settings = sqlite_settings_for(folder)
+    app = create_app(settings | {"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.engine.dispose()
+    yield url
+
+
+def sqlite_settings_for(folder) -> dict:
+    """Settings for an app on SQLite and file sessions inside ``folder``."""
+    return {
+        "APP_ENV": "testing",
+        "INSTANCE_PATH": f"{folder}/instance",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/test.db",
+        "SESSION_TYPE": "cachelib",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
 
 
 @pytest.fixture
-def app_config(tmp_path) -> dict:
-    """Settings for a test app whose files all live in the test's tmp_path."""
-    return {
-        "APP_ENV": "testing",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-    }
+def sqlite_config(tmp_path) -> dict:
+    """Settings for tests about SQLite or the file store themselves."""
+    return sqlite_settings_for(tmp_path)
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url) -> dict:
+    """Settings for a test app on the backends under test, wiped clean."""
+    config = sqlite_settings_for(tmp_path)
+    if database_url:
+        empty_database(database_url)
+        # A fresh connection each time: tests create many apps, and pooled
+        # connections they leave behind would exhaust the server.
+        config["SQLALCHEMY_DATABASE_URI"] = database_url
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
+    if TEST_REDIS_URL:
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+        config["SESSION_TYPE"] = "redis"
+        config["SESSION_REDIS_URL"] = TEST_REDIS_URL
+        config["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL
+    return config
+
+
+def empty_database(url: str) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def stored_session_count(app) -> int:
+    """How many sessions the app's store holds, whichever store it is."""
+    interface = app.session_interface
+    if isinstance(interface, SafeRedisSessionInterface):
+        return sum(1 for _ in interface.client.scan_iter(f"{interface.key_prefix}*"))
+    directory = interface.cache._path
+    return sum(1 for name in os.listdir(directory) if not name.endswith(".__wz_cache"))
 
 
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(sqlite_config):
+    """An app on SQLite and file sessions, whatever backends the suite runs on."""
+    app = create_app(sqlite_config)
     with app.app_context():
         db.create_all()
     yield app

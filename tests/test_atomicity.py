@@ -5,6 +5,7 @@ from sqlalchemy import event, func, select, text
 
 from extensions import db
 from models import History, Item, User
+from tests.conftest import AuthActions
 
 
 @pytest.fixture
@@ -90,9 +91,12 @@ def test_login_does_not_start_a_session_when_history_fails(
 
 
 def test_a_constraint_failure_in_the_database_is_409_and_stores_nothing(
-    app, logged_in, make_item
+    sqlite_app, make_item
 ):
     """A constraint the checks could not foresee (e.g. a race) rolls back too."""
+    app = sqlite_app
+    logged_in = app.test_client()
+    AuthActions(logged_in).register_and_login("alice")
     item = make_item(logged_in)
     with app.app_context():
         db.session.execute(

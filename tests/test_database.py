@@ -9,8 +9,8 @@ from extensions import db
 from models import Item
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
-    with app.app_context():
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_app):
+    with sqlite_app.app_context():
         pragma = lambda name: db.session.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
         assert pragma("journal_mode") == "wal"
         assert pragma("busy_timeout") == 5000
@@ -18,8 +18,10 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
         assert pragma("synchronous") == 2  # FULL: acknowledged commits survive a crash
 
 
-def test_a_database_that_stays_locked_gets_503_with_retry_after(app_config, tmp_path):
-    app = create_app(app_config | {"SQLITE_BUSY_TIMEOUT_MS": 50})
+def test_a_database_that_stays_locked_gets_503_with_retry_after(
+    sqlite_config, tmp_path
+):
+    app = create_app(sqlite_config | {"SQLITE_BUSY_TIMEOUT_MS": 50})
     with app.app_context():
         db.create_all()
     client = app.test_client()

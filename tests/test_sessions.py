@@ -3,16 +3,15 @@
 import os
 import stat
 import threading
+import time
 
+import pytest
 import requests
 
+from app import create_app
+from extensions import db
 from routes.auth import login_required
-from tests.conftest import AuthActions
-
-
-def session_files(app) -> list[str]:
-    directory = app.session_interface.cache._path
-    return [name for name in os.listdir(directory) if not name.endswith(".__wz_cache")]
+from tests.conftest import TEST_REDIS_URL, AuthActions, stored_session_count
 
 
 def client_with_cookie(app, sid):
@@ -38,7 +37,7 @@ def test_login_rotates_the_session_id(app, client):
 def test_anonymous_sessions_are_not_stored(app, client):
     client.get("/inventory")
     client.post("/login", json={"username": "x", "password": "wrongpassword1"})
-    assert session_files(app) == []
+    assert stored_session_count(app) == 0
 
 
 def test_logout_kills_every_copy_of_the_cookie(app, logged_in):
@@ -47,7 +46,7 @@ def test_logout_kills_every_copy_of_the_cookie(app, logged_in):
     assert copy.get("/me").status_code == 200
     logged_in.post("/logout")
     assert copy.get("/me").status_code == 401
-    assert session_files(app) == []
+    assert stored_session_count(app) == 0
 
 
 def test_request_in_flight_during_logout_cannot_revive_the_session(app, live_server):
@@ -85,10 +84,13 @@ def test_request_in_flight_during_logout_cannot_revive_the_session(app, live_ser
 
     # The slow request finished after the logout; the cookie must stay dead.
     assert requests.get(live_server + "/me", cookies=cookies).status_code == 401
-    assert session_files(app) == []
+    assert stored_session_count(app) == 0
 
 
-def test_sessions_expire_after_30_minutes_of_inactivity(app, logged_in, clock):
+def test_file_sessions_expire_after_30_minutes_of_inactivity(sqlite_app, clock):
+    app = sqlite_app
+    logged_in = app.test_client()
+    AuthActions(logged_in).register_and_login("alice")
     assert app.permanent_session_lifetime.total_seconds() == 30 * 60
     clock.advance(29 * 60)
     assert logged_in.get("/me").status_code == 200  # activity extends the session
@@ -112,30 +114,57 @@ def test_more_than_500_live_sessions_are_all_kept(app):
         client = app.test_client()
         assert AuthActions(client).login("alice").status_code == 200
         cookies.append(client.get_cookie("session").value)
-    assert len(session_files(app)) == 520
+    assert stored_session_count(app) == 520
     for sid in (cookies[0], cookies[1], cookies[259], cookies[-1]):
         assert client_with_cookie(app, sid).get("/me").status_code == 200
 
 
-def test_expired_session_files_are_swept(app_config, clock):
+def test_expired_session_files_are_swept(sqlite_config, clock):
     from app import create_app
     from extensions import db
 
-    app = create_app(app_config | {"SESSION_PRUNE_INTERVAL": 0})
+    app = create_app(sqlite_config | {"SESSION_PRUNE_INTERVAL": 0})
     with app.app_context():
         db.create_all()
     first = app.test_client()
     AuthActions(first).register_and_login("alice")
-    assert len(session_files(app)) == 1
+    assert stored_session_count(app) == 1
     clock.advance(31 * 60)
     AuthActions(app.test_client()).login("alice")
     # The expired session was removed while saving the new one.
-    assert len(session_files(app)) == 1
+    assert stored_session_count(app) == 1
     assert first.get("/me").status_code == 401
 
 
-def test_session_files_are_private(app, logged_in):
+def test_session_files_are_private(sqlite_app):
+    app = sqlite_app
+    AuthActions(app.test_client()).register_and_login("alice")
     directory = app.session_interface.cache._path
     assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
-    (name,) = session_files(app)
+    (name,) = os.listdir(directory)
     assert stat.S_IMODE(os.stat(os.path.join(directory, name)).st_mode) == 0o600
+
+
+redis_only = pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL")
+
+
+@redis_only
+def test_redis_sessions_carry_the_lifetime_as_ttl_and_slide(app, logged_in, clock):
+    interface = app.session_interface
+    (key,) = interface.client.scan_iter(f"{interface.key_prefix}*")
+    assert 1790 <= interface.client.ttl(key) <= 1800
+    interface.client.expire(key, 60)  # as if 29 minutes had passed
+    assert logged_in.get("/me").status_code == 200
+    assert interface.client.ttl(key) > 1700  # activity extended it
+
+
+@redis_only
+def test_redis_sessions_really_expire(app_config):
+    app = create_app(app_config | {"PERMANENT_SESSION_LIFETIME": 1})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    AuthActions(client).register_and_login("alice")
+    assert client.get("/me").status_code == 200
+    time.sleep(2.2)  # Redis expires keys on its own clock
+    assert client.get("/me").status_code == 401
