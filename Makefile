@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 .PHONY: run test test-quick test-backends lint format clean
 
 run: $(VENV)/.installed-app
-	$(BIN)/flask --app app init-db
+	$(BIN)/flask --app app db upgrade
 	$(BIN)/python app.py
 
 # The whole suite twice: on SQLite + file sessions, then on PostgreSQL + Redis

@@ -1,4 +1,7 @@
-"""Command-line tasks: ``flask init-db``, ``flask create-admin``, ``flask set-role``."""
+"""Command-line tasks: ``flask create-admin``, ``flask set-role``, ``flask seed-demo``.
+
+The schema itself is managed by migrations: ``flask db upgrade`` (Flask-Migrate).
+"""
 
 import click
 from flask import Flask
@@ -8,14 +11,6 @@ from pydantic import ValidationError
 from extensions import db
 from models import ROLES, LastAdminError, User, record_history
 from schemas import RegisterRequest
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create any missing tables (existing data is kept)."""
-    db.create_all()
-    click.echo("Database ready.")
 
 
 @click.command("create-admin")
@@ -72,5 +67,5 @@ def set_role_command(username: str, role: str) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``flask``."""
-    for command in (init_db_command, create_admin_command, set_role_command):
+    for command in (create_admin_command, set_role_command):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from flask_bcrypt import Bcrypt
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -12,6 +13,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# render_as_batch: SQLite cannot ALTER most things, so Alembic copies tables.
+migrate = Migrate(render_as_batch=True, compare_type=True)
 bcrypt = Bcrypt()
 # Limits are declared on the views (routes/auth.py); storage and on/off switch
 # come from the RATELIMIT_* settings in config.py.

@@ -47,16 +47,3 @@ def test_default_database_is_sqlite_in_the_instance_folder(app_config):
     app = create_app(config)
     expected = os.path.join(app.instance_path, "inventory.db")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{expected}"
-
-
-def test_init_db_command_creates_the_tables(app_config):
-    app = create_app(app_config)
-    result = app.test_cli_runner().invoke(args=["init-db"])
-    assert result.exit_code == 0
-    assert "Database ready." in result.output
-    client = app.test_client()
-    response = client.post(
-        "/register",
-        json={"username": "alice", "email": "a@example.com", "password": "password123"},
-    )
-    assert response.status_code == 201
