@@ -11,12 +11,14 @@ from config import config_for
 from database import init_database
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
+from observability import init_observability
 from routes import (
     auth,
     categories,
     history,
     inventory,
     inventory_csv,
+    ops,
     stock,
     suppliers,
     users,
@@ -32,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = test_config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     load_config(app, test_config)
+    init_observability(app)
     init_database(app)
     bcrypt.init_app(app)
     # Sessions first: when their store is down, nothing else should run.
@@ -108,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(categories.bp)
     app.register_blueprint(suppliers.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(ops.bp)
 
 
 if __name__ == "__main__":

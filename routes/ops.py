@@ -1,0 +1,55 @@
+"""Operations endpoints: health checks for load balancers, and the version."""
+
+import platform
+
+from flask import Blueprint, current_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from errors import error_response
+from extensions import db
+from sessions import session_store_available
+from version import __version__
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/health")
+def health():
+    """Check the database and the session store; 503 naming what is down."""
+    checks = {
+        "database": database_available(),
+        "session_store": session_store_available(),
+    }
+    report = {name: "ok" if up else "unavailable" for name, up in checks.items()}
+    if all(checks.values()):
+        return {"status": "successful", "checks": report}
+    down = [name for name, up in checks.items() if not up]
+    return error_response(
+        503,
+        "Unavailable: " + ", ".join(down) + ".",
+        errors=[{"field": name, "message": "Unavailable."} for name in down],
+        headers={"Retry-After": "5"},
+        extra={"checks": report},
+    )
+
+
+@bp.get("/version")
+def version():
+    """Show the API's version."""
+    return {
+        "status": "successful",
+        "version": __version__,
+        "python": platform.python_version(),
+    }
+
+
+def database_available() -> bool:
+    """Return whether the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Health check: database unavailable")
+        return False

@@ -1,0 +1,194 @@
+"""Health, version, request ids, logs, and outages answered with 503 (never a hang)."""
+
+import logging
+import socket
+import threading
+import time
+
+import pytest
+
+from app import create_app
+from extensions import db
+from models import Item
+from version import __version__
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP server on loopback that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept_forever():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept_forever, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens here once closed
+
+
+def test_health_reports_ok(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "successful",
+        "checks": {"database": "ok", "session_store": "ok"},
+    }
+    assert response.headers.get("Set-Cookie") is None
+
+
+def test_version(client):
+    body = client.get("/version").get_json()
+    assert body["status"] == "successful"
+    assert body["version"] == __version__
+
+
+def test_every_response_has_a_request_id(client, logged_in):
+    ids = {
+        client.get(path).headers["X-Request-ID"] for path in ("/health", "/nope", "/me")
+    }
+    assert len(ids) == 3 and all(len(rid) == 32 for rid in ids)
+
+
+def test_a_sensible_request_id_is_adopted_and_a_bad_one_replaced(client):
+    adopted = client.get("/health", headers={"X-Request-ID": "abc-123"})
+    assert adopted.headers["X-Request-ID"] == "abc-123"
+    for bad in ("has spaces; and <script>", "x" * 129):
+        response = client.get("/health", headers={"X-Request-ID": bad})
+        replaced = response.headers["X-Request-ID"]
+        assert replaced != bad and len(replaced) == 32
+
+
+def test_one_log_line_per_request(client, caplog):
+    with caplog.at_level(logging.INFO, logger="inventory.requests"):
+        client.get("/inventory?page=2", headers={"X-Request-ID": "trace-me"})
+    (record,) = [r for r in caplog.records if r.name == "inventory.requests"]
+    message = record.getMessage()
+    assert "method=GET path=/inventory status=401 duration_ms=" in message
+    assert record.request_id == "trace-me"
+
+
+def test_errors_are_logged_with_traceback_but_not_sent(
+    app, logged_in, monkeypatch, caplog
+):
+    def explode(self):
+        raise RuntimeError("internal detail 42")
+
+    monkeypatch.setattr(Item, "to_dict", explode)
+    with caplog.at_level(logging.ERROR):
+        response = logged_in.post(
+            "/inventory",
+            json={"item_name": "x", "quantity": 1, "price": 1},
+            headers={"X-Request-ID": "boom-1"},
+        )
+    assert response.status_code == 500
+    assert "internal detail 42" not in response.get_data(as_text=True)
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.exc_info and "internal detail 42" in str(record.exc_info[1])
+    assert record.request_id == "boom-1"
+
+
+def database_down_app(sqlite_config, url: str):
+    app = create_app(
+        sqlite_config | {"SQLALCHEMY_DATABASE_URI": url, "DATABASE_CONNECT_TIMEOUT": 1}
+    )
+    return app
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["sqlite-missing-directory", "postgres-refused", "postgres-silent"],
+)
+def test_a_database_outage_is_503_json_quickly(sqlite_config, silent_server, kind):
+    url = {
+        "sqlite-missing-directory": "sqlite:////nonexistent-dir/inventory.db",
+        "postgres-refused": f"postgresql://u:p@127.0.0.1:{closed_port()}/x",
+        "postgres-silent": f"postgresql://u:p@127.0.0.1:{silent_server}/x",
+    }[kind]
+    client = database_down_app(sqlite_config, url).test_client()
+    started = time.monotonic()
+    health = client.get("/health")
+    register = client.post(
+        "/register",
+        json={"username": "alice", "email": "a@example.com", "password": "password123"},
+    )
+    assert time.monotonic() - started < 10  # bounded by the connect timeout, not a hang
+    assert health.status_code == 503
+    assert health.get_json()["checks"] == {
+        "database": "unavailable",
+        "session_store": "ok",
+    }
+    assert register.status_code == 503
+    assert register.get_json()["status"] == "failed"
+    assert register.headers["Retry-After"]
+
+
+@pytest.mark.parametrize("kind", ["refused", "silent"])
+def test_a_session_store_outage_is_503_json_quickly(sqlite_config, silent_server, kind):
+    port = closed_port() if kind == "refused" else silent_server
+    app = create_app(
+        sqlite_config
+        | {"SESSION_TYPE": "redis", "SESSION_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    client.set_cookie("session", "some-session-id")
+    started = time.monotonic()
+    me = client.get("/me")
+    health = client.get("/health")
+    assert time.monotonic() - started < 10
+    assert me.status_code == 503
+    assert (
+        me.get_json()["message"]
+        == "The session store is unavailable; please retry shortly."
+    )
+    assert health.status_code == 503
+    assert health.get_json()["checks"] == {
+        "database": "ok",
+        "session_store": "unavailable",
+    }
+
+
+def test_rate_limits_fall_back_to_memory_when_their_store_is_down(sqlite_config):
+    app = create_app(
+        sqlite_config
+        | {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOGIN_FAILURE_LIMIT": "2 per minute",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    client.post(
+        "/register",
+        json={"username": "alice", "email": "a@example.com", "password": "password123"},
+    )
+    statuses = [
+        client.post(
+            "/login", json={"username": "alice", "password": "wrongpassword1"}
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]  # still protected, and no 500

@@ -1,0 +1,3 @@
+"""The API's version, reported by GET /version and in pyproject.toml."""
+
+__version__ = "1.0.0"
