@@ -3,11 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-quick test-backends lint format clean
+.PHONY: run serve test test-quick test-backends lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/python app.py
+
+# Production server: gunicorn with several workers (settings: gunicorn.conf.py).
+serve: $(VENV)/.installed-app
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 # The whole suite twice: on SQLite + file sessions, then on PostgreSQL + Redis
 # (started on loopback by scripts/services.sh and stopped afterwards).

@@ -5,6 +5,7 @@ import secrets
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cli import register_commands
 from config import config_for
@@ -44,7 +45,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    trust_proxy_headers(app)
     return app
+
+
+def trust_proxy_headers(app: Flask) -> None:
+    """Honour X-Forwarded-* from as many proxies as configured (none by default)."""
+    hops = {
+        name: int(app.config[f"PROXY_FIX_X_{name.upper()}"])
+        for name in ("for", "proto", "host", "prefix")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=hops["for"],
+            x_proto=hops["proto"],
+            x_host=hops["host"],
+            x_prefix=hops["prefix"],
+        )
 
 
 def load_config(app: Flask, test_config: dict[str, Any]) -> None:

@@ -57,6 +57,14 @@ class Config:
 
     BCRYPT_LOG_ROUNDS = 12
 
+    # Behind a reverse proxy, the number of proxies whose X-Forwarded-* headers
+    # to trust (werkzeug's ProxyFix). 0 = no proxy: the headers are ignored, so
+    # a client cannot spoof its address to dodge the rate limits.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PREFIX = 0
+
     # Flask-Limiter. memory:// counts per process; with several workers use a
     # shared store such as redis://localhost:6379/0 (see README).
     RATELIMIT_ENABLED = True
