@@ -4,10 +4,11 @@ The schema itself is managed by migrations: ``flask db upgrade`` (Flask-Migrate)
 """
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
+from demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
 from extensions import db
 from models import ROLES, LastAdminError, User, record_history
 from schemas import RegisterRequest
@@ -65,7 +66,23 @@ def set_role_command(username: str, role: str) -> None:
     click.echo(f"{user.username} is now {role}.")
 
 
+@click.command("seed-demo")
+@click.option("--password", default=DEMO_PASSWORD, show_default=True)
+@with_appcontext
+def seed_demo_command(password: str) -> None:
+    """Create a demo user with a catalog, items and two months of stock history."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("Refusing to create a demo account in production.")
+    try:
+        seed_demo(password)
+    except DemoExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Demo data ready. Log in as {DEMO_USERNAME!r} with password {password!r}."
+    )
+
+
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``flask``."""
-    for command in (create_admin_command, set_role_command):
+    for command in (create_admin_command, set_role_command, seed_demo_command):
         app.cli.add_command(command)

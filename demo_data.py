@@ -1,0 +1,165 @@
+"""Demo data for ``flask seed-demo``: a small shop with two months of history."""
+
+import random
+from datetime import timedelta
+
+from extensions import db
+from models import (
+    Category,
+    History,
+    Item,
+    StockMovement,
+    Supplier,
+    User,
+    record_history,
+    utcnow,
+)
+
+DEMO_USERNAME = "demo"
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-pass-1"
+
+CATEGORIES = {
+    "Electronics": "Gadgets, cables and chargers",
+    "Office": "Paper, pens and desk supplies",
+    "Kitchen": "Cookware and utensils",
+    "Tools": "Hand and power tools",
+    "Outdoor": "Camping and garden gear",
+}
+
+SUPPLIERS = [
+    ("Acme Distribution", "Ann Smith", "orders@acme.example", "+1 555 0100"),
+    ("Northwind Traders", "Bo Chen", "sales@northwind.example", "+44 20 7946 0000"),
+    ("Globex Supply", "Cy Patel", "hello@globex.example", "+61 2 9876 5432"),
+    ("Initech Wholesale", "Di Rossi", "b2b@initech.example", "+39 06 1234 5678"),
+]
+
+# name, category, supplier index, price, cost, reorder level, tags, specifications
+ITEMS = [
+    ("USB-C charger 65W", "Electronics", 0, 39.99, 21.50, 10, ["charger", "usb-c"], {"watts": 65}),
+    ("HDMI cable 2m", "Electronics", 0, 12.49, 4.10, 20, ["cable"], {"length_m": 2}),
+    ("Wireless mouse", "Electronics", 2, 24.90, 11.00, 8, ["mouse", "wireless"], {"dpi": 1600}),
+    ("Mechanical keyboard", "Electronics", 2, 89.00, 52.00, 5, ["keyboard"], {"switches": "brown"}),
+    ("Noise-cancelling headphones", "Electronics", 1, 199.00, 120.00, 3, ["audio"], {"battery_h": 30}),
+    ("A4 paper, 500 sheets", "Office", 3, 6.99, 3.20, 40, ["paper"], {"gsm": 80}),
+    ("Gel pens, pack of 10", "Office", 3, 8.49, 2.90, 25, ["pens"], {"colour": "black"}),
+    ("Stapler", "Office", 1, 14.99, 6.50, 6, ["desk"], {"capacity_sheets": 25}),
+    ("Desk lamp LED", "Office", 2, 34.00, 17.80, 4, ["lighting", "desk"], {"lumens": 450}),
+    ("Cast iron skillet 26cm", "Kitchen", 1, 44.95, 22.00, 4, ["cookware"], {"diameter_cm": 26}),
+    ("Chef's knife 20cm", "Kitchen", 1, 59.00, 27.50, 5, ["knives"], {"steel": "VG-10"}),
+    ("Cutting board, bamboo", "Kitchen", 3, 19.99, 7.40, 10, ["wood"], {"size_cm": "40x30"}),
+    ("Coffee grinder", "Kitchen", 2, 64.50, 38.00, 3, ["coffee"], {"burr": "conical"}),
+    ("Cordless drill 18V", "Tools", 0, 129.00, 78.00, 3, ["power-tools"], {"volts": 18}),
+    ("Claw hammer", "Tools", 0, 18.75, 7.90, 8, ["hand-tools"], {"weight_g": 450}),
+    ("Screwdriver set, 12 pcs", "Tools", 3, 27.30, 11.20, 6, ["hand-tools"], {"pieces": 12}),
+    ("Tape measure 5m", "Tools", 3, 9.95, 3.60, 12, ["measuring"], {"length_m": 5}),
+    ("Two-person tent", "Outdoor", 1, 149.00, 88.00, 2, ["camping"], {"weight_kg": 2.4}),
+    ("Sleeping bag -5C", "Outdoor", 1, 79.00, 41.00, 3, ["camping"], {"comfort_c": -5}),
+    ("Garden hose 25m", "Outdoor", 2, 32.50, 14.00, 5, ["garden"], {"length_m": 25}),
+    ("Headlamp 300lm", "Outdoor", 0, 22.00, 9.50, 10, ["lighting", "camping"], {"lumens": 300}),
+]  # fmt: skip
+
+
+class DemoExistsError(Exception):
+    """The demo user is already there."""
+
+
+def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
+    """Create the demo user, a catalog, items and two months of stock movements."""
+    if User.find_by_username(DEMO_USERNAME) or User.find_by_email(DEMO_EMAIL):
+        raise DemoExistsError(f"A user named {DEMO_USERNAME} already exists.")
+    rng = random.Random(seed)
+    now = utcnow()
+    demo = User(
+        username=DEMO_USERNAME, email=DEMO_EMAIL, created_at=now - timedelta(days=61)
+    )
+    demo.set_password(password)
+    db.session.add(demo)
+    db.session.flush()
+
+    categories = {name: _catalog_entry(Category, demo, name=name, description=text)
+                  for name, text in CATEGORIES.items()}  # fmt: skip
+    suppliers = [
+        _catalog_entry(
+            Supplier, demo, name=name, contact_name=contact, email=email, phone=phone
+        )
+        for name, contact, email, phone in SUPPLIERS
+    ]
+    for number, (
+        name,
+        category,
+        supplier,
+        price,
+        cost,
+        reorder,
+        tags,
+        specs,
+    ) in enumerate(ITEMS):
+        item = Item(
+            user_id=demo.id,
+            item_name=name,
+            sku=f"{category[:3].upper()}-{number + 1:03d}",
+            description=f"{name} from {suppliers[supplier].name}.",
+            quantity=0,
+            starting_quantity=0,
+            price=price,
+            cost_price=cost,
+            reorder_level=reorder,
+            category_id=categories[category].id,
+            supplier_id=suppliers[supplier].id,
+            created_at=now - timedelta(days=60),
+        )
+        item.metadata_ = {"tags": tags, "specifications": specs}
+        db.session.add(item)
+        db.session.flush()
+        _backdate(record_history(demo, "create", item), now - timedelta(days=60))
+        _simulate_trading(item, demo, rng, now)
+    db.session.commit()
+    return demo
+
+
+def _catalog_entry(model, demo: User, **fields):
+    entry = model(**fields)
+    db.session.add(entry)
+    db.session.flush()
+    record_history(demo, "create", entry)
+    return entry
+
+
+def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
+    """A first delivery, then sales and a restock or two, oldest first."""
+    events = [(60, "purchase", rng.randint(15, 60))]
+    for _ in range(rng.randint(4, 12)):
+        events.append((rng.randint(1, 55), "sale", -rng.randint(1, 6)))
+    if rng.random() < 0.5:
+        events.append((rng.randint(10, 40), "purchase", rng.randint(10, 30)))
+    for days_ago, reason, change in sorted(events, key=lambda event: -event[0]):
+        change = max(change, -item.quantity)  # never sell what is not there
+        if change == 0:
+            continue
+        when = now - timedelta(days=days_ago, minutes=rng.randint(0, 600))
+        movement = StockMovement(
+            item_id=item.id,
+            user_id=demo.id,
+            change=change,
+            reason=reason,
+            note="Demo data",
+            quantity_before=item.quantity,
+            quantity_after=item.quantity + change,
+            created_at=when,
+        )
+        db.session.add(movement)
+        item.quantity += change
+        item.version += 1
+        entry = record_history(
+            demo,
+            "stock",
+            item,
+            changes={"quantity": [movement.quantity_before, movement.quantity_after]},
+            details={"reason": reason, "note": "Demo data", "change": change},
+        )
+        _backdate(entry, when)
+
+
+def _backdate(entry: History, when) -> None:
+    entry.timestamp = when
