@@ -36,6 +36,10 @@ VALIDATION_MESSAGES = {
     "missing": "This field is required.",
     "extra_forbidden": "Unknown field.",
 }
+# Wording for failed patterns, and the tags of tagged unions (which Pydantic
+# puts in an error's location), both filled in by schemas.py.
+PATTERN_MESSAGES: dict[str, str] = {}
+UNION_TAGS: set[str] = set()
 
 
 class APIError(Exception):
@@ -82,7 +86,7 @@ def invalid_input(
     exc: ValidationError, message: str = "Validation failed."
 ) -> APIError:
     """Turn a Pydantic ValidationError into a 400 naming each bad field."""
-    problems = exc.errors(include_url=False, include_context=False, include_input=False)
+    problems = exc.errors(include_url=False, include_input=False)
     for problem in problems:
         if problem["type"] == "json_invalid":
             detail = problem["msg"].removeprefix("Invalid JSON: ")
@@ -94,15 +98,26 @@ def invalid_input(
         if problem["type"] == "model_type" and not problem["loc"]:
             return APIError(400, "Request body must be a JSON object.")
     errors = [
-        {
-            "field": ".".join(str(part) for part in problem["loc"]) or None,
-            "message": VALIDATION_MESSAGES.get(
-                problem["type"], problem["msg"].removeprefix("Value error, ")
-            ),
-        }
+        {"field": _field_name(problem["loc"]), "message": _message(problem)}
         for problem in problems
     ]
     return APIError(400, message, errors)
+
+
+def _field_name(location: tuple) -> str | None:
+    if location and location[0] in UNION_TAGS:
+        location = location[1:]
+    return ".".join(str(part) for part in location) or None
+
+
+def _message(problem: dict[str, Any]) -> str:
+    if problem["type"] == "string_pattern_mismatch":
+        pattern = problem.get("ctx", {}).get("pattern")
+        if pattern in PATTERN_MESSAGES:
+            return PATTERN_MESSAGES[pattern]
+    if problem["type"] in VALIDATION_MESSAGES:
+        return VALIDATION_MESSAGES[problem["type"]]
+    return problem["msg"].removeprefix("Value error, ")
 
 
 def handle_api_error(error: APIError):

@@ -37,7 +37,7 @@ SALES_WINDOW = timedelta(days=30)
 @idempotent
 def change_stock(item_id: int):
     """Record a purchase, sale, return, adjustment or count (honours If-Match)."""
-    data = parse_body(StockMovementRequest)
+    data = parse_body(StockMovementRequest).root
     versions = expected_versions()
     if data.reason == "count":
         item, movement = count_stock(item_id, data.quantity, data.note, versions)

@@ -57,6 +57,24 @@ def test_create_trims_name_and_accepts_integer_price(logged_in, make_item):
     assert item["description"] is None
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [(19.999, 20.0), (19.994, 19.99), (19.995, 20.0), (0.004, 0.0), (1e-9, 0.0)],
+)
+def test_prices_are_rounded_to_whole_cents(logged_in, make_item, sent, stored):
+    assert make_item(logged_in, price=sent, cost_price=sent)["price"] == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("item_name", "   "), ("item_name", "\t\n"), ("description", "x" * 501)],
+)
+def test_blank_names_are_refused_but_names_are_trimmed(logged_in, field, value):
+    response = logged_in.post("/inventory", json=item_payload(**{field: value}))
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == field
+
+
 def test_price_keeps_cents_exactly(logged_in, make_item):
     item = make_item(logged_in, price=0.1)
     fetched = logged_in.get(f"/inventory/{item['id']}").get_json()["item"]
@@ -84,7 +102,7 @@ def test_price_keeps_cents_exactly(logged_in, make_item):
         ("price", 1_000_000_000.01),
         ("price", "1200"),
         ("price", True),
-        ("price", 19.999),
+        ("price", float("inf")),
         ("price", None),
     ],
 )
