@@ -16,6 +16,7 @@ from observability import init_observability
 from routes import (
     auth,
     categories,
+    docs,
     history,
     inventory,
     inventory_csv,
@@ -33,7 +34,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     test_config = test_config or {}
     # The instance folder holds the SQLite file, sessions and the dev secret.
     instance_path = test_config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # No static folder: an API, and every route is in the OpenAPI document.
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        static_folder=None,
+    )
     load_config(app, test_config)
     init_observability(app)
     init_database(app)
@@ -130,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(suppliers.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(docs.bp)
 
 
 if __name__ == "__main__":
