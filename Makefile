@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve test test-quick test-backends lint format clean
+.PHONY: run serve test test-quick test-backends contract lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
@@ -14,9 +14,10 @@ serve: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-# The whole suite twice: on SQLite + file sessions, then on PostgreSQL + Redis
-# (started on loopback by scripts/services.sh and stopped afterwards).
-test: lint test-quick test-backends
+# Everything: lint; the suite twice, on SQLite + file sessions and then on
+# PostgreSQL + Redis (started on loopback by scripts/services.sh and stopped
+# afterwards); then the API contract test against a live server.
+test: lint test-quick test-backends contract
 
 # One pass on the zero-setup defaults: SQLite and file sessions.
 test-quick: $(VENV)/.installed-dev
@@ -26,6 +27,10 @@ test-backends: $(VENV)/.installed-dev
 	scripts/services.sh start
 	env $$(scripts/services.sh env) $(BIN)/pytest; status=$$?; \
 	  scripts/services.sh stop; exit $$status
+
+# Schemathesis, every check, against the OpenAPI document of a live server.
+contract: $(VENV)/.installed-dev
+	scripts/contract.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

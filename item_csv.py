@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from errors import APIError, invalid_input
 from extensions import db
 from models import Category, Item, Supplier, preview_changes, record_history
-from schemas import ItemCreate
+from schemas import BLANK, ItemCreate
 from stock import add_movement, lock_item
 
 COLUMNS = (
@@ -204,7 +204,7 @@ def _row_fields(record: dict, header: list[str], catalog: dict) -> dict[str, Any
     if "__extra__" in record:
         raise RowError([{"field": None, "message": "More cells than columns."}])
     cells = {
-        name: _unguard_formula((record.get(raw) or "").strip())
+        name: _unguard_formula((record.get(raw) or "").strip(BLANK))
         for name, raw in zip(header, record, strict=False)
     }
     problems, raw = [], {}

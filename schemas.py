@@ -48,7 +48,13 @@ EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
-NOT_BLANK = r"\S"  # contains at least one non-space character
+# "Blank" means only spaces, tabs and line breaks. Spelled out, because regex
+# engines disagree on what \s covers (Python's includes \x1c-\x1f).
+BLANK = " \t\r\n"
+NOT_BLANK = r"[^ \t\r\n]"  # contains at least one non-blank character
+NUMBER = (
+    r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # as JSON writes them
+)
 USERNAME_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 PHONE_PATTERN = r"^\+?[0-9 ().-]{5,30}$"
@@ -80,7 +86,11 @@ def _round_to_cents(amount: float) -> float:
 
 
 def _normalise_tag(tag: str) -> str:
-    return " ".join(tag.split()).lower()
+    return " ".join(re.split(f"[{BLANK}]+", tag.strip(BLANK))).lower()
+
+
+def _strip_blank(text: str) -> str:
+    return text.strip(BLANK)
 
 
 def _normalise_tags(tags: list[str]) -> list[str]:
@@ -104,8 +114,15 @@ def _query_int(value: Any) -> Any:
 
 
 def _query_number(value: Any) -> Any:
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+    if isinstance(value, str) and re.fullmatch(NUMBER, value):
         return float(value)
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema counts 5.0 as an integer, so we do too; 5.5 stays an error.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
@@ -119,11 +136,12 @@ def Name(max_length: int):
     return Annotated[
         str,
         StringConstraints(min_length=1, max_length=max_length, pattern=NOT_BLANK),
-        AfterValidator(str.strip),
+        AfterValidator(_strip_blank),
     ]
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+WholeNumber = BeforeValidator(_whole_number)
+Id = Annotated[int, Field(ge=1, le=MAX_ID), WholeNumber]
 Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 # JSON Schema counts characters, bcrypt counts bytes: the document says at most
@@ -136,7 +154,7 @@ Password = Annotated[
 ]
 ItemName = Name(100)
 Description = Text(500)
-Quantity = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+Quantity = Annotated[int, Field(ge=0, le=MAX_AMOUNT), WholeNumber]
 Price = Annotated[float, Field(ge=0, le=MAX_AMOUNT), AfterValidator(_round_to_cents)]
 Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN)]
 Status = Literal[ITEM_STATUSES]
@@ -246,6 +264,7 @@ class StockChange(RequestBody):
     change: Annotated[
         int,
         Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT),
+        WholeNumber,
         AfterValidator(lambda change: change or _zero_change()),
         WithJsonSchema(
             {

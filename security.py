@@ -42,8 +42,8 @@ def require_json_body() -> None:
 
     A request without a body is fine.
     """
-    if request.method not in UNSAFE_METHODS:
-        return
+    if request.method not in UNSAFE_METHODS or request.routing_exception is not None:
+        return  # an unknown URL or method gets its 404/405 first
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )

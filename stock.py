@@ -18,6 +18,8 @@ Both check ``If-Match`` in the same statement, so a stale version is refused
 atomically too.
 """
 
+import re
+
 from flask import g, request
 from sqlalchemy import update
 
@@ -25,6 +27,8 @@ from errors import APIError
 from extensions import db
 from models import MAX_ID, Item, StockMovement, record_history, utcnow
 from schemas import MAX_AMOUNT
+
+VERSION_TAG = re.compile(r"[0-9]{1,18}")
 
 
 def expected_versions() -> list[int] | None:
@@ -38,8 +42,8 @@ def expected_versions() -> list[int] | None:
     if_match = request.if_match
     if if_match.star_tag:
         return None
-    # A tag that is not a version number can never match: the result is a 412.
-    return [int(tag) for tag in if_match.as_set() if tag.isdigit() and len(tag) < 19]
+    # A tag that is not a version number (or is empty) can never match: 412.
+    return [int(tag) for tag in if_match.as_set() if tag and VERSION_TAG.fullmatch(tag)]
 
 
 def etag_headers(item: Item) -> dict[str, str]:
