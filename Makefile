@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve test test-quick test-backends contract lint format clean
+.PHONY: run serve test test-quick test-backends contract postman lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
@@ -16,8 +16,9 @@ serve: $(VENV)/.installed-app
 
 # Everything: lint; the suite twice, on SQLite + file sessions and then on
 # PostgreSQL + Redis (started on loopback by scripts/services.sh and stopped
-# afterwards); then the API contract test against a live server.
-test: lint test-quick test-backends contract
+# afterwards); then the API contract test and the Postman collection (newman)
+# against a live server.
+test: lint test-quick test-backends contract postman
 
 # One pass on the zero-setup defaults: SQLite and file sessions.
 test-quick: $(VENV)/.installed-dev
@@ -31,6 +32,10 @@ test-backends: $(VENV)/.installed-dev
 # Schemathesis, every check, against the OpenAPI document of a live server.
 contract: $(VENV)/.installed-dev
 	scripts/contract.sh
+
+# docs/postman_collection.json, run by newman (installed from npm into .tools).
+postman: $(VENV)/.installed-dev
+	scripts/postman.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -52,4 +57,4 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed-app
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

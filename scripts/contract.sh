@@ -1,37 +1,16 @@
 #!/usr/bin/env bash
-# Contract test: Schemathesis, with all its checks, against a live server
-# started here on a fresh SQLite database, logged in as an admin.
+# Contract test: Schemathesis, with all its checks, against a live server on a
+# fresh database, logged in as an admin (hooks: tests/contract/hooks.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/live_server.sh
+start_live_server
 
-BIN=${BIN:-.venv/bin}
-PORT=${CONTRACT_PORT:-5077}
 SEED=${CONTRACT_SEED:-20261121}
 EXAMPLES=${CONTRACT_EXAMPLES:-25}
-WORK=$(mktemp -d)
-
-export APP_ENV=development INSTANCE_PATH="$WORK" SECRET_KEY=contract-test PORT
-# Rate limits would answer 429 to a fuzzer's hundreds of logins.
-export FLASK_RATELIMIT_ENABLED=false FLASK_BCRYPT_LOG_ROUNDS=4
-export CONTRACT_BASE_URL="http://127.0.0.1:$PORT"
-export CONTRACT_USERNAME=contract_admin CONTRACT_PASSWORD=contract-pass-1
+export CONTRACT_BASE_URL="$LIVE_BASE_URL"
+export CONTRACT_USERNAME="$LIVE_ADMIN_USERNAME" CONTRACT_PASSWORD="$LIVE_ADMIN_PASSWORD"
 export PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks
-
-"$BIN/flask" --app app db upgrade >/dev/null
-"$BIN/flask" --app app create-admin "$CONTRACT_USERNAME" contract@example.com \
-  --password "$CONTRACT_PASSWORD" >/dev/null
-"$BIN/python" app.py >"$WORK/server.log" 2>&1 &
-server=$!
-stop_server() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap stop_server EXIT
-for _ in $(seq 100); do
-  curl -sf "$CONTRACT_BASE_URL/health" >/dev/null && break
-  sleep 0.1
-done
 
 # A category and a supplier (id 1) for generated items to point at (hooks).
 "$BIN/python" - <<'PY'
@@ -54,8 +33,5 @@ run() {
 status=0
 run $(printf -- '--exclude-operation-id %s ' "${CATALOG_DELETES[@]}") || status=$?
 run $(printf -- '--include-operation-id %s ' "${CATALOG_DELETES[@]}") || status=$?
-if [ "$status" != 0 ]; then
-  echo "--- server log (last 80 lines) ---"
-  tail -80 "$WORK/server.log"
-fi
+[ "$status" = 0 ] || show_server_log
 exit "$status"
