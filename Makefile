@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve test test-quick test-backends contract postman lint format clean
+.PHONY: run serve bench test test-quick test-backends contract postman lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
@@ -13,6 +13,12 @@ run: $(VENV)/.installed-app
 serve: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# The benchmark: gunicorn + wrk, every figure as a ratio to a bare Flask floor
+# (docs/BENCHMARKS.md). Installs wrk with apt-get when missing.
+bench: $(VENV)/.installed-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py
 
 # Everything: lint; the suite twice, on SQLite + file sessions and then on
 # PostgreSQL + Redis (started on loopback by scripts/services.sh and stopped

@@ -96,9 +96,10 @@ def configure_engine(app: Flask) -> None:
             uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    # Replace connections the server dropped (restart, idle timeout) quietly.
-    options.setdefault("pool_pre_ping", True)
     if uri.startswith("postgresql"):
+        # Replace connections the server dropped (restart, idle timeout) quietly.
+        # (A SQLite file has no server to drop them, so it skips the extra query.)
+        options.setdefault("pool_pre_ping", True)
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault(
             "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"]

@@ -44,7 +44,10 @@ class Config:
     SESSION_KEY_PREFIX = "session:"
     SESSION_PERMANENT = True
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
-    SESSION_REFRESH_EACH_REQUEST = True  # sliding expiry: 30 minutes of inactivity
+    # Sliding expiry (30 minutes of inactivity), refreshed at most once per
+    # SESSION_REFRESH_INTERVAL seconds rather than rewritten on every request.
+    SESSION_REFRESH_EACH_REQUEST = False
+    SESSION_REFRESH_INTERVAL = 60
     SESSION_PRUNE_INTERVAL = 3600  # seconds between sweeps of expired session files
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,10 +1,16 @@
 """Database engine setup: SQLite tuned for a multi-threaded web server."""
 
 import os
+import re
 import sqlite3
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 import models
 from extensions import db, migrate
@@ -19,8 +25,41 @@ def init_database(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        database_file = engine.url.database
+        if fcntl is not None and database_file and database_file != ":memory:":
+            queue_sqlite_writers(engine, database_file + ".write-lock")
 
 
+def queue_sqlite_writers(engine: Engine, lock_path: str) -> None:
+    """Make writers to one SQLite file wait in a queue instead of polling.
+
+    SQLite admits one writer at a time. A writer that finds the file locked
+    sleeps and retries (1, 2, 5 ... 100 ms), so under several processes a
+    write can wait far longer than the lock was actually held. Here each
+    connection takes an exclusive flock() on a lock file before its first
+    write statement and keeps it until the connection goes back to the pool,
+    after COMMIT: the kernel wakes the next writer the moment it is free.
+    Reads never wait (WAL). Not on Windows, which keeps the busy timeout only.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def wait_for_turn(connection, cursor, statement, parameters, context, executemany):
+        if "write_lock" not in connection.info and WRITE.match(statement):
+            # Each turn opens its own file description, so threads of one
+            # process queue as well as processes do.
+            lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            connection.info["write_lock"] = lock
+
+    @event.listens_for(engine, "checkin")
+    @event.listens_for(engine, "close")
+    def end_turn(dbapi_connection, record) -> None:
+        lock = record.info.pop("write_lock", None)
+        if lock is not None:
+            os.close(lock)  # closing the file releases the lock
+
+
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 MIGRATIONS_DIRECTORY = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "migrations"
 )

@@ -12,7 +12,9 @@ class Base(DeclarativeBase):
     """Declarative base for every model in ``models.py``."""
 
 
-db = SQLAlchemy(model_class=Base)
+# expire_on_commit=False: after its one commit a view only serializes what it
+# just wrote, so reloading every object from the database would be wasted work.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 # render_as_batch: SQLite cannot ALTER most things, so Alembic copies tables.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 bcrypt = Bcrypt()

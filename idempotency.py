@@ -68,7 +68,7 @@ def remember_response(
     key, fingerprint = pending
     db.session.add(
         IdempotencyKey(
-            user_id=g.user.id,
+            user_id=g.user_id,
             key=key,
             fingerprint=fingerprint,
             status_code=status_code,
@@ -87,7 +87,7 @@ def _fingerprint() -> str:
 
 def _stored_response(key: str) -> IdempotencyKey | None:
     stmt = select(IdempotencyKey).where(
-        IdempotencyKey.user_id == g.user.id, IdempotencyKey.key == key
+        IdempotencyKey.user_id == g.user_id, IdempotencyKey.key == key
     )
     stored = db.session.scalar(stmt)
     if stored is not None and stored.created_at < utcnow() - KEY_LIFETIME:

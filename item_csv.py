@@ -274,7 +274,7 @@ def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
     existing = {}
     if skus:
         stmt = select(Item).where(
-            Item.user_id == g.user.id, func.lower(Item.sku).in_(skus)
+            Item.user_id == g.user_id, func.lower(Item.sku).in_(skus)
         )
         existing = {item.sku.lower(): item for item in db.session.scalars(stmt)}
     for row in rows:
@@ -289,7 +289,7 @@ def apply_import(rows: list[ImportRow]) -> None:
     """Create and update the items in the current transaction, with history."""
     for row in rows:
         if row.item is None:
-            item = Item(user_id=g.user.id, starting_quantity=row.fields["quantity"])
+            item = Item(user_id=g.user_id, starting_quantity=row.fields["quantity"])
             item.apply_changes(row.fields)
             db.session.add(item)
             db.session.flush()

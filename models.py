@@ -73,6 +73,9 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(10), default="staff")
+    # How many history rows this user has, kept in step by record_history() in
+    # the same transaction: paging through a long history needs no COUNT(*).
+    history_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     history_type = "user"
@@ -309,25 +312,21 @@ class Item(db.Model):
         self.cost_price_cents = None if value is None else round(value * 100)
 
     @property
-    def tags(self) -> list[str]:
-        return [row.tag for row in self.tag_rows]
-
-    @tags.setter
-    def tags(self, tags: list[str]) -> None:
-        self.tag_rows = [
-            ItemTag(tag=tag, position=position) for position, tag in enumerate(tags)
-        ]
-
-    @property
     def metadata_(self) -> dict[str, Any]:
-        """The API's ``metadata`` object: tags plus the JSON details."""
-        return {"tags": self.tags, **METADATA_DEFAULTS, **(self.details or {})}
+        """The API's ``metadata`` object."""
+        return {"tags": [], **METADATA_DEFAULTS, **(self.details or {})}
 
     @metadata_.setter
     def metadata_(self, value: dict[str, Any]) -> None:
-        details = {**METADATA_DEFAULTS, **value}
-        self.tags = details.pop("tags", [])
+        # The tags are written twice, in the same transaction: in the JSON, so
+        # showing an item takes one query, and as item_tags rows, so that
+        # filtering by tag can use an index.
+        details = {"tags": [], **METADATA_DEFAULTS, **value}
         self.details = details
+        self.tag_rows = [
+            ItemTag(tag=tag, position=position)
+            for position, tag in enumerate(details["tags"])
+        ]
 
     def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
         """Set ``fields`` and return those that changed as {field: [old, new]}."""
@@ -534,4 +533,7 @@ def record_history(
         details=details,
     )
     db.session.add(entry)
+    # Computed by the database (history_count + 1), so concurrent requests
+    # cannot overwrite each other's increments.
+    actor.history_count = User.history_count + 1
     return entry

@@ -91,7 +91,8 @@ class FileSessionInterface(SafeSessionMixin, CacheLibSessionInterface):
         self.last_pruned = time.monotonic()
 
     def save_session(self, app: Flask, session, response: Response) -> None:
-        if session and self._deleted_while_running(session):
+        will_store = session and self.should_set_storage(app, session)
+        if will_store and self._deleted_while_running(session):
             return
         super().save_session(app, session, response)
         self._prune_if_due()
@@ -133,6 +134,23 @@ class SafeRedisSessionInterface(SafeSessionMixin, RedisSessionInterface):
             return bool(self.client.ping())
         except redis.RedisError:
             return False
+
+
+def refresh_sliding_expiry() -> None:
+    """Push a logged-in session's expiry forward, at most once per interval.
+
+    Saving the session restarts its lifetime (the store's TTL and the cookie's
+    expiry). Doing that on every request would rewrite the store each time;
+    once a minute keeps "30 minutes of inactivity" true to the minute.
+    """
+    if "user_id" not in session:
+        return
+    now = int(time.time())
+    if (
+        now - session.get("refreshed_at", 0)
+        >= current_app.config["SESSION_REFRESH_INTERVAL"]
+    ):
+        session["refreshed_at"] = now
 
 
 def reject_when_store_is_down() -> None:
@@ -186,6 +204,7 @@ def init_sessions(app: Flask) -> None:
             f"SESSION_TYPE={session_type!r} is not supported: use cachelib or redis."
         )
     app.before_request(reject_when_store_is_down)
+    app.before_request(refresh_sliding_expiry)
 
 
 def session_store_available() -> bool:

@@ -59,7 +59,7 @@ def lock_item(item_id: int, versions: list[int] | None) -> Item:
     """
     stmt = (
         update(Item)
-        .where(Item.id == item_id, Item.user_id == g.user.id)
+        .where(Item.id == item_id, Item.user_id == g.user_id)
         .values(version=Item.version + 1)
         .returning(Item.version)
     )
@@ -78,7 +78,7 @@ def move_stock(
         update(Item)
         .where(
             Item.id == item_id,
-            Item.user_id == g.user.id,
+            Item.user_id == g.user_id,
             Item.quantity + change >= 0,
             Item.quantity + change <= MAX_AMOUNT,
         )
@@ -119,7 +119,7 @@ def add_movement(
     """Add a ledger row for a quantity change to the current transaction."""
     movement = StockMovement(
         item_id=item.id,
-        user_id=g.user.id,
+        user_id=g.user_id,
         change=change,
         reason=reason,
         note=note,
@@ -161,7 +161,7 @@ def _why_not_changed(
         if item_id <= MAX_ID
         else None
     )
-    if item is None or item.user_id != g.user.id:
+    if item is None or item.user_id != g.user_id:
         return APIError(404, "Item not found.")
     if versions is not None and item.version not in versions:
         return APIError(

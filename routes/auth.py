@@ -1,10 +1,12 @@
 """Accounts and sessions: register, log in, log out, and who am I."""
 
 import functools
+import time
 
 from flask import Blueprint, current_app, g, request, session
 from pydantic_core import from_json
 from sqlalchemy.exc import IntegrityError
+from werkzeug.local import LocalProxy
 
 from errors import APIError
 from extensions import bcrypt, db, limiter
@@ -16,9 +18,23 @@ bp = Blueprint("auth", __name__)
 
 @bp.before_app_request
 def load_logged_in_user() -> None:
-    """Put the logged-in user, or None, on ``g.user`` for this request."""
-    user_id = session.get("user_id")
-    g.user = db.session.get(User, user_id) if user_id is not None else None
+    """Put the logged-in user's id on ``g.user_id`` and the user on ``g.user``.
+
+    ``g.user`` is loaded from the database only when a view first uses it:
+    reading an item needs just the id, which the session already holds.
+    """
+    g.user_id = session.get("user_id")
+    g.user = LocalProxy(_logged_in_user)
+
+
+def _logged_in_user() -> User:
+    if "loaded_user" not in g:
+        g.loaded_user = (
+            db.session.get(User, g.user_id) if g.user_id is not None else None
+        )
+    if g.loaded_user is None:  # logged out, or the account no longer exists
+        raise APIError(401, "Authentication required: log in with POST /login.")
+    return g.loaded_user
 
 
 def login_required(view):
@@ -26,7 +42,7 @@ def login_required(view):
 
     @functools.wraps(view)
     def wrapped_view(**kwargs):
-        if g.user is None:
+        if g.user_id is None:
             raise APIError(401, "Authentication required: log in with POST /login.")
         return view(**kwargs)
 
@@ -168,6 +184,7 @@ def start_session(user: User) -> None:
     """Log ``user`` in under a fresh session id (defeats session fixation)."""
     session.clear()
     session["user_id"] = user.id
+    session["refreshed_at"] = int(time.time())  # see refresh_sliding_expiry
     # regenerate() ignores an empty session, so the user id goes in first.
     current_app.session_interface.regenerate(session)
 

@@ -22,7 +22,11 @@ def list_history():
     query = parse_query(HistoryQuery)
     if query.all_users:
         require_admin()
-    rows, pagination = paginate(find_history(query), query)
+    unfiltered = not (
+        query.all_users or query.item_id or query.action_type or query.entity_type
+    )
+    known_total = g.user.history_count if unfiltered else None
+    rows, pagination = paginate(find_history(query), query, total=known_total)
     now = utcnow()
     return {
         "status": "successful",
@@ -37,7 +41,7 @@ def find_history(query: HistoryQuery):
     if query.all_users:
         stmt = stmt.options(selectinload(History.user))
     else:
-        stmt = stmt.where(History.user_id == g.user.id)
+        stmt = stmt.where(History.user_id == g.user_id)
     if query.item_id is not None:
         stmt = stmt.where(
             History.entity_type == "item", History.entity_id == query.item_id

@@ -120,7 +120,7 @@ def low_stock_alerts():
         select(Item)
         .options(selectinload(Item.supplier))
         .where(
-            Item.user_id == g.user.id,
+            Item.user_id == g.user_id,
             Item.status == "active",
             Item.quantity <= Item.reorder_level,
         )

@@ -148,3 +148,31 @@ NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 )
 def test_relative_time(delta, expected):
     assert relative_time(NOW - delta, NOW) == expected
+
+
+def test_the_per_user_history_count_stays_exact(
+    app, logged_in, other_client, make_item
+):
+    from sqlalchemy import func, select
+
+    from models import User
+
+    for number in range(3):
+        item = make_item(logged_in, item_name=f"Item {number}")
+        logged_in.patch(f"/inventory/{item['id']}", json={"quantity": 9})
+        logged_in.post(
+            f"/inventory/{item['id']}/stock", json={"change": -1, "reason": "sale"}
+        )
+    logged_in.delete(f"/inventory/{item['id']}")
+    make_item(other_client)
+    with app.app_context():
+        for user in db.session.scalars(select(User)):
+            actual = db.session.scalar(
+                select(func.count())
+                .select_from(History)
+                .where(History.user_id == user.id)
+            )
+            assert user.history_count == actual
+    body = logged_in.get("/history?per_page=4").get_json()
+    assert body["pagination"]["total"] == 12  # register, login, 3 x 3, delete
+    assert body["pagination"]["pages"] == 3

@@ -90,10 +90,11 @@ def gunicorn_server(tmp_path, app_config):
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            if requests.get(f"{base}/health", timeout=1).status_code == 200:
+            if requests.get(f"{base}/health", timeout=2).status_code == 200:
                 break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:
+            pass  # not listening yet, or a worker still booting
+        time.sleep(0.1)
     else:
         process.kill()
         pytest.fail("gunicorn did not start")

@@ -218,7 +218,7 @@ def query_plan(app, user_id: int, params: dict) -> list[str]:
     from flask import g
 
     with app.test_request_context():
-        g.user = db.session.get(User, user_id)
+        g.user_id = user_id
         query = InventoryQuery.model_validate(params)
         stmt = find_items(query, everyone=query.all_users).limit(50)
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})

@@ -153,7 +153,8 @@ def test_redis_sessions_carry_the_lifetime_as_ttl_and_slide(app, logged_in, cloc
     interface = app.session_interface
     (key,) = interface.client.scan_iter(f"{interface.key_prefix}*")
     assert 1790 <= interface.client.ttl(key) <= 1800
-    interface.client.expire(key, 60)  # as if 29 minutes had passed
+    interface.client.expire(key, 60)  # as if 29 minutes had passed...
+    clock.advance(29 * 60)  # ...on our clock too
     assert logged_in.get("/me").status_code == 200
     assert interface.client.ttl(key) > 1700  # activity extended it
 
@@ -168,3 +169,19 @@ def test_redis_sessions_really_expire(app_config):
     assert client.get("/me").status_code == 200
     time.sleep(2.2)  # Redis expires keys on its own clock
     assert client.get("/me").status_code == 401
+
+
+def test_a_session_is_rewritten_at_most_once_per_refresh_interval(sqlite_app, clock):
+    app = sqlite_app
+    client = app.test_client()
+    AuthActions(client).register_and_login("alice")
+    directory = app.session_interface.cache._path
+    (name,) = os.listdir(directory)
+    path = os.path.join(directory, name)
+    written = os.stat(path).st_mtime_ns
+    for _ in range(5):
+        assert client.get("/me").status_code == 200
+    assert os.stat(path).st_mtime_ns == written  # no write per request
+    clock.advance(61)
+    assert client.get("/me").status_code == 200
+    assert os.stat(path).st_mtime_ns != written  # expiry pushed forward
