@@ -36,6 +36,7 @@ install_missing() {
 
 start() {
   install_missing
+  stop  # whatever an interrupted earlier run left behind
   mkdir -p "$STATE_DIR"
   [ "$(id -u)" = 0 ] && chown postgres "$STATE_DIR"
   if [ ! -d "$STATE_DIR/pg" ]; then
