@@ -361,6 +361,14 @@ ITEM_WRITE = (400, 401, 404, 409, 412, 415)
 def _catalog(noun: str, plural: str, create, update, one, many, message) -> dict:
     title = noun.capitalize()
     admin = (401, 403)
+    change = Operation(
+        f"Change a {noun} (admins)",
+        plural,
+        200,
+        message,
+        (400, *admin, 404, 409, 415),
+        update,
+    )
     return {
         ("GET", f"{plural}.list_entries"): Operation(
             f"List {plural} by name", plural, 200, many, (400, 401), query=SearchQuery
@@ -376,22 +384,8 @@ def _catalog(noun: str, plural: str, create, update, one, many, message) -> dict
             (400, *admin, 409, 415),
             create,
         ),
-        ("PUT", f"{plural}.update_entry"): Operation(
-            f"Change a {noun} (admins)",
-            plural,
-            200,
-            message,
-            (400, *admin, 404, 409, 415),
-            update,
-        ),
-        ("PATCH", f"{plural}.update_entry"): Operation(
-            f"Change a {noun} (admins)",
-            plural,
-            200,
-            message,
-            (400, *admin, 404, 409, 415),
-            update,
-        ),
+        ("PUT", f"{plural}.update_entry"): change,
+        ("PATCH", f"{plural}.update_entry"): change,
         ("DELETE", f"{plural}.delete_entry"): Operation(
             f"Delete an unused {noun} (admins)",
             plural,
@@ -402,6 +396,16 @@ def _catalog(noun: str, plural: str, create, update, one, many, message) -> dict
         ),
     }
 
+
+UPDATE_ITEM = Operation(
+    "Change an item's fields (partial)",
+    "inventory",
+    200,
+    ItemMessage,
+    ITEM_WRITE,
+    ItemUpdate,
+    headers=("If-Match",),
+)
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "auth.register"): Operation(
@@ -453,24 +457,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         (401, 404),
         extra_statuses={304: "Not modified (If-None-Match matched)."},
     ),
-    ("PUT", "inventory.update_item"): Operation(
-        "Change an item's fields (partial)",
-        "inventory",
-        200,
-        ItemMessage,
-        ITEM_WRITE,
-        ItemUpdate,
-        headers=("If-Match",),
-    ),
-    ("PATCH", "inventory.update_item"): Operation(
-        "Change an item's fields (partial)",
-        "inventory",
-        200,
-        ItemMessage,
-        ITEM_WRITE,
-        ItemUpdate,
-        headers=("If-Match",),
-    ),
+    ("PUT", "inventory.update_item"): UPDATE_ITEM,
+    ("PATCH", "inventory.update_item"): UPDATE_ITEM,
     ("DELETE", "inventory.delete_item"): Operation(
         "Delete an item (its history stays)",
         "inventory",

@@ -96,6 +96,17 @@ def folder(name, description, items):
     return {"name": name, "description": description, "item": items}
 
 
+LAPTOP = {
+    "item_name": "Laptop",
+    "description": "Dell XPS",
+    "quantity": 5,
+    "price": 1200.00,
+    "sku": "{{sku}}",
+    "category_id": "{{categoryId}}",
+    "supplier_id": "{{supplierId}}",
+    "reorder_level": 2,
+    "metadata": {"tags": ["Electronics"], "specifications": {"ram_gb": 16}},
+}
 USER_LOGIN = {"username": "{{username}}", "password": "{{password}}"}
 ADMIN_LOGIN = {"username": "{{adminUsername}}", "password": "{{adminPassword}}"}
 
@@ -318,17 +329,7 @@ inventory = folder(
             "POST",
             "/inventory",
             headers={"Idempotency-Key": "{{idempotencyKey}}"},
-            body={
-                "item_name": "Laptop",
-                "description": "Dell XPS",
-                "quantity": 5,
-                "price": 1200.00,
-                "sku": "{{sku}}",
-                "category_id": "{{categoryId}}",
-                "supplier_id": "{{supplierId}}",
-                "reorder_level": 2,
-                "metadata": {"tags": ["Electronics"], "specifications": {"ram_gb": 16}},
-            },
+            body=LAPTOP,
             prerequest='pm.collectionVariables.set("idempotencyKey", "create-" + Date.now());\n'
             'pm.collectionVariables.set("sku", "PM-" + Date.now());',
             tests=ok(201)
@@ -340,17 +341,7 @@ inventory = folder(
             "POST",
             "/inventory",
             headers={"Idempotency-Key": "{{idempotencyKey}}"},
-            body={
-                "item_name": "Laptop",
-                "description": "Dell XPS",
-                "quantity": 5,
-                "price": 1200.00,
-                "sku": "{{sku}}",
-                "category_id": "{{categoryId}}",
-                "supplier_id": "{{supplierId}}",
-                "reorder_level": 2,
-                "metadata": {"tags": ["Electronics"], "specifications": {"ram_gb": 16}},
-            },
+            body=LAPTOP,
             tests=ok(201) + '\npm.test("replayed, not created again", () => {\n'
             '  pm.expect(pm.response.headers.get("Idempotent-Replayed")).to.eql("true");\n'
             '  pm.expect(pm.response.json().item_id).to.eql(pm.collectionVariables.get("itemId"));\n});',

@@ -96,25 +96,25 @@ def stored_session_count(app) -> int:
     return sum(1 for name in os.listdir(directory) if not name.endswith(".__wz_cache"))
 
 
-@pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+def app_with_schema(config: dict) -> Iterator:
+    """Create an app, make sure its tables exist, and dispose of it afterwards."""
+    app = create_app(config)
     with app.app_context():
         db.create_all()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    yield from app_with_schema(app_config)
 
 
 @pytest.fixture
 def sqlite_app(sqlite_config):
     """An app on SQLite and file sessions, whatever backends the suite runs on."""
-    app = create_app(sqlite_config)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from app_with_schema(sqlite_config)
 
 
 @pytest.fixture
