@@ -582,6 +582,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 }
 
 ASSET_MEDIA_TYPES = ("text/javascript", "text/css")
+# The order the documentation page shows the groups in.
+TAGS = (
+    ("auth", "Register, log in, log out."),
+    ("inventory", "Your items: create, find, change, delete, CSV."),
+    ("stock", "Stock movements, the ledger, low-stock alerts."),
+    ("history", "Everything that happened, newest first."),
+    ("categories", "The shared catalog (changes: admins)."),
+    ("suppliers", "The shared catalog (changes: admins)."),
+    ("users", "Accounts and roles (admins)."),
+    ("operations", "Health, version and this documentation."),
+)
 
 
 def build_document(app: Flask) -> dict[str, Any]:
@@ -605,6 +616,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             "description": "Inventory management with server-side sessions. Log in "
             "with POST /login; the session cookie authenticates the rest.",
         },
+        "tags": [{"name": name, "description": text} for name, text in TAGS],
         "paths": paths,
         "components": {
             "schemas": components,

@@ -104,3 +104,11 @@ def test_the_docs_page_uses_only_its_own_assets(client):
 
 def test_unknown_docs_assets_are_404(client):
     assert client.get("/docs/assets/secret.py").status_code == 404
+
+
+def test_every_operation_has_a_declared_tag(document):
+    declared = [tag["name"] for tag in document["tags"]]
+    assert declared[:3] == ["auth", "inventory", "stock"]
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert operation["tags"][0] in declared
