@@ -10,8 +10,10 @@
 set -euo pipefail
 
 STATE_DIR=${SERVICES_DIR:-/tmp/inventory-services}
-PG_PORT=${PG_PORT:-55432}
-REDIS_PORT=${REDIS_PORT:-56379}
+# Below the kernel's ephemeral range (32768+), where an outgoing connection
+# could hold the port at the moment the server binds it.
+PG_PORT=${PG_PORT:-25432}
+REDIS_PORT=${REDIS_PORT:-26379}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DATABASE=inventory_test
 
