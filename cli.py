@@ -9,8 +9,10 @@ from flask.cli import with_appcontext
 from pydantic import ValidationError
 
 from demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
+from errors import APIError
 from extensions import db
 from models import ROLES, LastAdminError, User, record_history
+from routes.auth import ensure_available
 from schemas import RegisterRequest
 
 
@@ -34,8 +36,11 @@ def create_admin_command(username: str, email: str, password: str | None) -> Non
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
         )
         raise click.ClickException(problems) from None
-    if User.find_by_username(data.username) or User.find_by_email(data.email):
-        raise click.ClickException("That username or email is already registered.")
+    try:
+        ensure_available(data.username, data.email)
+    except APIError as exc:
+        details = " ".join(error["message"] for error in exc.errors)
+        raise click.ClickException(f"{exc.message} {details}") from None
     user = User(username=data.username, email=data.email, role="admin")
     user.set_password(data.password)
     db.session.add(user)

@@ -62,6 +62,20 @@ class APIError(Exception):
         self.extra = extra or {}
 
 
+def error_body(
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the JSON error envelope as a dict."""
+    return {
+        "status": "failed",
+        "message": message,
+        "errors": errors or [],
+        **(extra or {}),
+    }
+
+
 def error_response(
     status_code: int,
     message: str,
@@ -70,13 +84,7 @@ def error_response(
     extra: dict[str, Any] | None = None,
 ):
     """Build a response in the JSON error envelope."""
-    body = {
-        "status": "failed",
-        "message": message,
-        "errors": errors or [],
-        **(extra or {}),
-    }
-    response = jsonify(body)
+    response = jsonify(error_body(message, errors, extra))
     response.status_code = status_code
     response.headers.update(headers or {})
     return response

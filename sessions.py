@@ -27,7 +27,7 @@ from flask import Flask, Request, Response, current_app, request, session
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 
-from errors import APIError
+from errors import APIError, error_body
 
 # What a session store raises when it cannot be reached or written.
 STORE_ERRORS = (OSError, redis.RedisError)
@@ -165,9 +165,8 @@ def reject_when_store_is_down() -> None:
 def _become_unavailable_response(response: Response) -> None:
     # The response was built but its session could not be stored: tell the
     # client the truth rather than hand it a cookie that points at nothing.
-    body = {"status": "failed", "message": STORE_DOWN_MESSAGE, "errors": []}
     response.status_code = 503
-    response.set_data(json.dumps(body))
+    response.set_data(json.dumps(error_body(STORE_DOWN_MESSAGE)))
     response.mimetype = "application/json"
     response.headers["Retry-After"] = "1"
     response.headers.remove("Set-Cookie")

@@ -61,13 +61,14 @@ def lock_item(item_id: int, versions: list[int] | None) -> Item:
         update(Item)
         .where(Item.id == item_id, Item.user_id == g.user_id)
         .values(version=Item.version + 1)
-        .returning(Item.version)
+        .returning(Item)
     )
     if versions is not None:
         stmt = stmt.where(Item.version.in_(versions))
-    if item_id > MAX_ID or _execute(stmt) is None:
+    item = _updated_item(stmt) if item_id <= MAX_ID else None
+    if item is None:
         raise _why_not_changed(item_id, versions)
-    return db.session.get(Item, item_id, populate_existing=True)
+    return item
 
 
 def move_stock(
@@ -87,16 +88,14 @@ def move_stock(
             version=Item.version + 1,
             updated_at=utcnow(),
         )
-        .returning(Item.quantity)
+        .returning(Item)
     )
     if versions is not None:
         stmt = stmt.where(Item.version.in_(versions))
-    row = _execute(stmt) if item_id <= MAX_ID else None
-    if row is None:
+    item = _updated_item(stmt) if item_id <= MAX_ID else None
+    if item is None:
         raise _why_not_changed(item_id, versions, change)
-    item = db.session.get(Item, item_id, populate_existing=True)
-    quantity_after = row[0]
-    movement = add_movement(item, change, reason, note, quantity_after - change)
+    movement = add_movement(item, change, reason, note, item.quantity - change)
     return item, movement
 
 
@@ -145,11 +144,14 @@ def record_stock_history(item: Item, movement: StockMovement) -> None:
     )
 
 
-def _execute(stmt):
-    # The ORM objects in this session are refreshed explicitly afterwards.
-    return db.session.execute(
-        stmt, execution_options={"synchronize_session": False}
-    ).first()
+def _updated_item(stmt) -> Item | None:
+    """Run an UPDATE ... RETURNING and return the item as it now is (or None).
+
+    One statement both changes the row and loads it; populate_existing makes
+    any copy this session already holds take the new values.
+    """
+    options = {"synchronize_session": False, "populate_existing": True}
+    return db.session.scalars(stmt, execution_options=options).first()
 
 
 def _why_not_changed(

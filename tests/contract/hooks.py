@@ -19,10 +19,11 @@ import os
 import requests
 import schemathesis
 
+from models import MAX_ID
+
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
 PASSWORD = os.environ["CONTRACT_PASSWORD"]
-MAX_ID = 2**31 - 1
 
 
 @schemathesis.auth(refresh_interval=None)
