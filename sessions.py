@@ -145,12 +145,14 @@ def refresh_sliding_expiry() -> None:
     """
     if "user_id" not in session:
         return
-    now = int(time.time())
-    if (
-        now - session.get("refreshed_at", 0)
-        >= current_app.config["SESSION_REFRESH_INTERVAL"]
-    ):
-        session["refreshed_at"] = now
+    elapsed = time.time() - session.get("refreshed_at", 0)
+    if elapsed >= current_app.config["SESSION_REFRESH_INTERVAL"]:
+        mark_refreshed()
+
+
+def mark_refreshed() -> None:
+    """Record that the session's lifetime starts now (so it will be saved)."""
+    session["refreshed_at"] = int(time.time())
 
 
 def reject_when_store_is_down() -> None:

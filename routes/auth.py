@@ -1,7 +1,6 @@
 """Accounts and sessions: register, log in, log out, and who am I."""
 
 import functools
-import time
 
 from flask import Blueprint, current_app, g, request, session
 from pydantic_core import from_json
@@ -12,6 +11,7 @@ from errors import APIError
 from extensions import bcrypt, db, limiter
 from models import User, record_history
 from schemas import LoginRequest, RegisterRequest, parse_body
+from sessions import mark_refreshed
 
 bp = Blueprint("auth", __name__)
 
@@ -184,7 +184,7 @@ def start_session(user: User) -> None:
     """Log ``user`` in under a fresh session id (defeats session fixation)."""
     session.clear()
     session["user_id"] = user.id
-    session["refreshed_at"] = int(time.time())  # see refresh_sliding_expiry
+    mark_refreshed()
     # regenerate() ignores an empty session, so the user id goes in first.
     current_app.session_interface.regenerate(session)
 
