@@ -20,11 +20,11 @@ bench: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
 
-# Everything: lint; the suite twice, on SQLite + file sessions and then on
-# PostgreSQL + Redis (started on loopback by scripts/services.sh and stopped
-# afterwards); then the API contract test and the Postman collection (newman)
-# against a live server.
-test: lint test-quick test-backends contract postman
+# Everything: lint; the API contract test and the Postman collection (newman)
+# against a live server; then the pytest suite twice, on SQLite + file sessions
+# and on PostgreSQL + Redis (started on loopback by scripts/services.sh and
+# stopped afterwards). The suite runs last so that its summary ends the log.
+test: lint contract postman test-quick test-backends
 
 # One pass on the zero-setup defaults: SQLite and file sessions.
 test-quick: $(VENV)/.installed-dev
