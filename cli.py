@@ -45,7 +45,7 @@ def create_admin_command(username: str, email: str, password: str | None) -> Non
     user.set_password(data.password)
     db.session.add(user)
     db.session.flush()
-    record_history(user, "register", user)
+    record_history(user.id, "register", user)
     db.session.commit()
     click.echo(f"Admin {user.username} created.")
 
@@ -66,7 +66,7 @@ def set_role_command(username: str, role: str) -> None:
     if changes:
         # The change is recorded against the user it was made to: a command
         # line has no logged-in actor.
-        record_history(user, "update", user, changes)
+        record_history(user.id, "update", user, changes)
     db.session.commit()
     click.echo(f"{user.username} is now {role}.")
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from extensions import db
 from models import (
     Category,
-    History,
     Item,
     StockMovement,
     Supplier,
@@ -112,7 +111,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         item.metadata_ = {"tags": tags, "specifications": specs}
         db.session.add(item)
         db.session.flush()
-        _backdate(record_history(demo, "create", item), now - timedelta(days=60))
+        record_history(demo.id, "create", item, at=now - timedelta(days=60))
         _simulate_trading(item, demo, rng, now)
     db.session.commit()
     return demo
@@ -122,7 +121,7 @@ def _catalog_entry(model, demo: User, **fields):
     entry = model(**fields)
     db.session.add(entry)
     db.session.flush()
-    record_history(demo, "create", entry)
+    record_history(demo.id, "create", entry)
     return entry
 
 
@@ -151,15 +150,11 @@ def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
         db.session.add(movement)
         item.quantity += change
         item.version += 1
-        entry = record_history(
-            demo,
+        record_history(
+            demo.id,
             "stock",
             item,
             changes={"quantity": [movement.quantity_before, movement.quantity_after]},
             details={"reason": reason, "note": "Demo data", "change": change},
+            at=when,
         )
-        _backdate(entry, when)
-
-
-def _backdate(entry: History, when) -> None:
-    entry.timestamp = when

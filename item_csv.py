@@ -26,12 +26,22 @@ from typing import Any
 from flask import g
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.engine import Row
 
+import item_store
 from errors import APIError, invalid_input
 from extensions import db
-from models import Category, Item, Supplier, preview_changes, record_history
+from item_store import ITEM_COLUMNS
+from models import (
+    Category,
+    Item,
+    Supplier,
+    item_to_dict,
+    preview_changes,
+    record_history,
+)
 from schemas import BLANK, ItemCreate
-from stock import add_movement, lock_item
+from stock import edit_item, lock_item
 
 COLUMNS = (
     "sku",
@@ -110,7 +120,7 @@ class ImportRow:
 
     number: int  # as a spreadsheet counts: the header is row 1
     fields: dict[str, Any]
-    item: Item | None = None  # the caller's item with this SKU, if any
+    item: Row | None = None  # the caller's item with this SKU, if any
     changes: dict[str, list[Any]] = field(default_factory=dict)
     action: str = "create"  # decided by plan_import: create, update or unchanged
 
@@ -273,14 +283,14 @@ def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
     skus = [row.fields["sku"].lower() for row in rows if row.fields.get("sku")]
     existing = {}
     if skus:
-        stmt = select(Item).where(
+        stmt = select(*ITEM_COLUMNS).where(
             Item.user_id == g.user_id, func.lower(Item.sku).in_(skus)
         )
-        existing = {item.sku.lower(): item for item in db.session.scalars(stmt)}
+        existing = {item.sku.lower(): item for item in db.session.execute(stmt)}
     for row in rows:
         row.item = existing.get((row.fields.get("sku") or "").lower())
         if row.item is not None:
-            row.changes = preview_changes(row.item, row.fields)
+            row.changes = preview_changes(item_to_dict(row.item), row.fields)
             row.action = "update" if row.changes else "unchanged"
     return rows
 
@@ -289,17 +299,9 @@ def apply_import(rows: list[ImportRow]) -> None:
     """Create and update the items in the current transaction, with history."""
     for row in rows:
         if row.item is None:
-            item = Item(user_id=g.user_id, starting_quantity=row.fields["quantity"])
-            item.apply_changes(row.fields)
-            db.session.add(item)
-            db.session.flush()
-            record_history(g.user, "create", item)
-            row.item = item
+            row.item = item_store.insert_item(row.fields)
+            record_history(g.user_id, "create", row.item)
         elif row.changes:
-            item = lock_item(row.item.id, None)
-            quantity_before = item.quantity
-            row.changes = item.apply_changes(row.fields)
-            if "quantity" in row.changes:
-                change = item.quantity - quantity_before
-                add_movement(item, change, "adjustment", "CSV import", quantity_before)
-            record_history(g.user, "update", item, row.changes)
+            locked = lock_item(row.item.id, None)
+            item, row.changes = edit_item(locked, row.fields, note="CSV import")
+            record_history(g.user_id, "update", item, row.changes)

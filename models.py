@@ -11,10 +11,13 @@ from sqlalchemy import (
     Index,
     String,
     TypeDecorator,
+    bindparam,
     func,
+    insert,
     select,
     update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import bcrypt, db
@@ -295,65 +298,93 @@ class Item(db.Model):
     @property
     def price(self) -> float | None:
         # None only on a new item whose price is not set yet.
-        return None if self.price_cents is None else self.price_cents / 100
+        return from_cents(self.price_cents)
 
     @price.setter
     def price(self, value: float) -> None:
-        # The schema allows at most two decimals, so rounding only removes
-        # binary noise such as 1200.07 * 100 == 120007.00000000001.
-        self.price_cents = round(value * 100)
+        self.price_cents = to_cents(value)
 
     @property
     def cost_price(self) -> float | None:
-        return None if self.cost_price_cents is None else self.cost_price_cents / 100
+        return from_cents(self.cost_price_cents)
 
     @cost_price.setter
     def cost_price(self, value: float | None) -> None:
-        self.cost_price_cents = None if value is None else round(value * 100)
+        self.cost_price_cents = to_cents(value)
+
+    @property
+    def category_name(self) -> str | None:
+        return self.category.name if self.category else None
+
+    @property
+    def supplier_name(self) -> str | None:
+        return self.supplier.name if self.supplier else None
 
     @property
     def metadata_(self) -> dict[str, Any]:
         """The API's ``metadata`` object."""
-        return {"tags": [], **METADATA_DEFAULTS, **(self.details or {})}
+        return full_metadata(self.details)
 
     @metadata_.setter
     def metadata_(self, value: dict[str, Any]) -> None:
         # The tags are written twice, in the same transaction: in the JSON, so
         # showing an item takes one query, and as item_tags rows, so that
         # filtering by tag can use an index.
-        details = {"tags": [], **METADATA_DEFAULTS, **value}
+        details = full_metadata(value)
         self.details = details
         self.tag_rows = [
             ItemTag(tag=tag, position=position)
             for position, tag in enumerate(details["tags"])
         ]
 
-    def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
-        """Set ``fields`` and return those that changed as {field: [old, new]}."""
-        return _apply_changes(self, fields)
-
     def to_dict(self) -> dict[str, Any]:
         """Return the item as the API shows it."""
-        return {
-            "id": self.id,
-            "item_name": self.item_name,
-            "description": self.description,
-            "quantity": self.quantity,
-            "price": self.price,
-            "sku": self.sku,
-            "category_id": self.category_id,
-            "category_name": self.category.name if self.category else None,
-            "supplier_id": self.supplier_id,
-            "supplier_name": self.supplier.name if self.supplier else None,
-            "cost_price": self.cost_price,
-            "reorder_level": self.reorder_level,
-            "status": self.status,
-            "low_stock": self.low_stock,
-            "version": self.version,
-            "metadata": self.metadata_,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-        }
+        return item_to_dict(self)
+
+
+def item_to_dict(item) -> dict[str, Any]:
+    """Return an item as the API shows it.
+
+    ``item`` is an Item or a database row with the same attribute names (see
+    item_store.ITEM_COLUMNS): the hot paths read rows, not ORM objects.
+    """
+    return {
+        "id": item.id,
+        "item_name": item.item_name,
+        "description": item.description,
+        "quantity": item.quantity,
+        "price": from_cents(item.price_cents),
+        "sku": item.sku,
+        "category_id": item.category_id,
+        "category_name": item.category_name,
+        "supplier_id": item.supplier_id,
+        "supplier_name": item.supplier_name,
+        "cost_price": from_cents(item.cost_price_cents),
+        "reorder_level": item.reorder_level,
+        "status": item.status,
+        "low_stock": item.quantity <= item.reorder_level,
+        "version": item.version,
+        "metadata": full_metadata(item.details),
+        "created_at": item.created_at.isoformat(),
+        "updated_at": item.updated_at.isoformat(),
+    }
+
+
+def to_cents(amount: float | None) -> int | None:
+    """Return an amount of money in whole cents (None stays None)."""
+    # The schema allows at most two decimals, so rounding only removes binary
+    # noise such as 1200.07 * 100 == 120007.00000000001.
+    return None if amount is None else round(amount * 100)
+
+
+def from_cents(cents: int | None) -> float | None:
+    """Return whole cents as the API's decimal amount (None stays None)."""
+    return None if cents is None else cents / 100
+
+
+def full_metadata(details: dict[str, Any] | None) -> dict[str, Any]:
+    """Return an item's metadata with every key present (defaults filled in)."""
+    return {"tags": [], **METADATA_DEFAULTS, **(details or {})}
 
 
 # Every key of an item's metadata, with the value it has when not given.
@@ -382,33 +413,28 @@ class ItemTag(db.Model):
     __table_args__ = (Index("ix_item_tags_tag", "tag", "item_id"),)
 
 
-def preview_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
-    """Return the fields that setting ``fields`` would change, without setting them."""
+def preview_changes(
+    current: dict[str, Any], fields: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """Return which of ``fields`` differ from ``current`` (the entity's API view).
+
+    The result maps each changed field to [old, new], as history rows show it.
+    """
     changes = {}
     for field, new in fields.items():
-        old, stored = getattr(entity, _attribute(field)), _as_stored(field, new)
-        if old != stored:
-            changes[field] = [old, stored]
+        if field == "metadata" and new is not None:
+            new = full_metadata(new)  # stored with every key; compare like with like
+        if current[field] != new:
+            changes[field] = [current[field], new]
     return changes
 
 
 def _apply_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
-    changes = preview_changes(entity, fields)
+    current = {field: getattr(entity, field) for field in fields}
+    changes = preview_changes(current, fields)
     for field, new in fields.items():
-        setattr(entity, _attribute(field), new)
+        setattr(entity, field, new)
     return changes
-
-
-def _attribute(field: str) -> str:
-    # "metadata" is reserved on SQLAlchemy models; the item exposes it as metadata_.
-    return "metadata_" if field == "metadata" else field
-
-
-def _as_stored(field: str, value: Any) -> Any:
-    # Metadata is stored with every key present; compare like with like.
-    if field == "metadata" and value is not None:
-        return {"tags": [], **METADATA_DEFAULTS, **value}
-    return value
 
 
 class StockMovement(db.Model):
@@ -434,17 +460,22 @@ class StockMovement(db.Model):
 
     def to_dict(self) -> dict[str, Any]:
         """Return the movement as the API shows it."""
-        return {
-            "id": self.id,
-            "item_id": self.item_id,
-            "user_id": self.user_id,
-            "change": self.change,
-            "reason": self.reason,
-            "note": self.note,
-            "quantity_before": self.quantity_before,
-            "balance": self.quantity_after,
-            "created_at": self.created_at.isoformat(),
-        }
+        return movement_to_dict(self)
+
+
+def movement_to_dict(movement) -> dict[str, Any]:
+    """Return a movement (a StockMovement or a row of its table) as the API shows it."""
+    return {
+        "id": movement.id,
+        "item_id": movement.item_id,
+        "user_id": movement.user_id,
+        "change": movement.change,
+        "reason": movement.reason,
+        "note": movement.note,
+        "quantity_before": movement.quantity_before,
+        "balance": movement.quantity_after,
+        "created_at": movement.created_at.isoformat(),
+    }
 
 
 class IdempotencyKey(db.Model):
@@ -515,25 +546,49 @@ class History(db.Model):
         }
 
 
-def record_history(
-    actor: User,
-    action_type: str,
-    entity: "User | Item | Category | Supplier",
-    changes: dict[str, list[Any]] | None = None,
-    details: dict[str, Any] | None = None,
-) -> History:
-    """Add a history row to the current transaction; the caller commits both."""
-    entry = History(
-        user_id=actor.id,
-        action_type=action_type,
-        entity_type=entity.history_type,
-        entity_id=entity.id,
-        entity_name=entity.history_name,
-        changes=changes,
-        details=details,
-    )
-    db.session.add(entry)
+# Built once: executing a prebuilt statement skips the statement construction
+# and cache-key work that dominates such small writes.
+INSERT_HISTORY = insert(History.__table__)
+COUNT_HISTORY = (
+    update(User.__table__)
+    .where(User.id == bindparam("actor_id"))
     # Computed by the database (history_count + 1), so concurrent requests
     # cannot overwrite each other's increments.
-    actor.history_count = User.history_count + 1
-    return entry
+    .values(history_count=User.history_count + 1)
+)
+
+
+def record_history(
+    actor_id: int,
+    action_type: str,
+    entity: "User | Item | Category | Supplier | Row",
+    changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Write a history row in the current transaction; the caller commits both.
+
+    Two prebuilt Core statements, run at once on the session's connection: an
+    INSERT and the actor's counter update. Under SQLite they run while the
+    transaction holds the write lock, so they are kept cheap (no ORM objects to
+    build or flush). New entities must be flushed first, for their id.
+    """
+    if isinstance(entity, Row):  # an item as item_store reads it
+        entity_type, entity_name = Item.history_type, entity.item_name
+    else:
+        entity_type, entity_name = entity.history_type, entity.history_name
+    connection = db.session.connection()
+    connection.execute(
+        INSERT_HISTORY,
+        {
+            "user_id": actor_id,
+            "action_type": action_type,
+            "entity_type": entity_type,
+            "entity_id": entity.id,
+            "entity_name": entity_name,
+            "changes": changes,
+            "details": details,
+            "timestamp": at or utcnow(),
+        },
+    )
+    connection.execute(COUNT_HISTORY, {"actor_id": actor_id})

@@ -21,11 +21,13 @@ atomically too.
 import re
 
 from flask import g, request
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Row
 
+import item_store
 from errors import APIError
-from extensions import db
-from models import MAX_ID, Item, StockMovement, record_history, utcnow
+from item_store import ITEM_COLUMNS, connection, items
+from models import MAX_ID, StockMovement, record_history, utcnow
 from schemas import MAX_AMOUNT
 
 VERSION_TAG = re.compile(r"[0-9]{1,18}")
@@ -46,26 +48,48 @@ def expected_versions() -> list[int] | None:
     return [int(tag) for tag in if_match.as_set() if tag and VERSION_TAG.fullmatch(tag)]
 
 
-def etag_headers(item: Item) -> dict[str, str]:
+def etag_headers(item) -> dict[str, str]:
     """Return the ETag header for the item's current version."""
     return {"ETag": f'"{item.version}"'}
 
 
-def lock_item(item_id: int, versions: list[int] | None) -> Item:
+# Built once (see item_store). LOCK_ITEM bumps the version and so takes the
+# row's lock; MOVE_STOCK applies a signed change only if the result stays
+# within 0..MAX_AMOUNT. Both return the item as it now is.
+LOCK_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
+    .values(version=items.c.version + 1)
+    .returning(*ITEM_COLUMNS)
+)
+MOVE_STOCK = (
+    update(items)
+    .where(
+        items.c.id == bindparam("item_id"),
+        items.c.user_id == bindparam("owner_id"),
+        (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
+    )
+    .values(
+        quantity=items.c.quantity + bindparam("change"), version=items.c.version + 1
+    )
+    .returning(*ITEM_COLUMNS)
+)
+SET_QUANTITY = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values(quantity=bindparam("new_quantity"))
+    .returning(*ITEM_COLUMNS)
+)
+INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
+
+
+def lock_item(item_id: int, versions: list[int] | None) -> Row:
     """Lock the caller's item for this transaction, bumping its version; return it.
 
     Raises 404 if the item is missing or not the caller's, and 412 if its
     version is not one of ``versions``.
     """
-    stmt = (
-        update(Item)
-        .where(Item.id == item_id, Item.user_id == g.user_id)
-        .values(version=Item.version + 1)
-        .returning(Item)
-    )
-    if versions is not None:
-        stmt = stmt.where(Item.version.in_(versions))
-    item = _updated_item(stmt) if item_id <= MAX_ID else None
+    item = _conditional_update(LOCK_ITEM, item_id, versions)
     if item is None:
         raise _why_not_changed(item_id, versions)
     return item
@@ -73,26 +97,9 @@ def lock_item(item_id: int, versions: list[int] | None) -> Item:
 
 def move_stock(
     item_id: int, change: int, reason: str, note: str | None, versions: list[int] | None
-) -> tuple[Item, StockMovement]:
+) -> tuple[Row, Row]:
     """Add ``change`` to the caller's item's quantity in one atomic statement."""
-    stmt = (
-        update(Item)
-        .where(
-            Item.id == item_id,
-            Item.user_id == g.user_id,
-            Item.quantity + change >= 0,
-            Item.quantity + change <= MAX_AMOUNT,
-        )
-        .values(
-            quantity=Item.quantity + change,
-            version=Item.version + 1,
-            updated_at=utcnow(),
-        )
-        .returning(Item)
-    )
-    if versions is not None:
-        stmt = stmt.where(Item.version.in_(versions))
-    item = _updated_item(stmt) if item_id <= MAX_ID else None
+    item = _conditional_update(MOVE_STOCK, item_id, versions, change=change)
     if item is None:
         raise _why_not_changed(item_id, versions, change)
     movement = add_movement(item, change, reason, note, item.quantity - change)
@@ -101,38 +108,55 @@ def move_stock(
 
 def count_stock(
     item_id: int, quantity: int, note: str | None, versions: list[int] | None
-) -> tuple[Item, StockMovement]:
+) -> tuple[Row, Row]:
     """Set the quantity to a counted value and record the difference."""
-    item = lock_item(item_id, versions)
-    quantity_before = item.quantity
-    item.quantity = quantity
+    locked = lock_item(item_id, versions)
+    item = (
+        connection()
+        .execute(SET_QUANTITY, {"item_id": item_id, "new_quantity": quantity})
+        .one()
+    )
     movement = add_movement(
-        item, quantity - quantity_before, "count", note, quantity_before
+        item, quantity - locked.quantity, "count", note, locked.quantity
     )
     return item, movement
 
 
+def edit_item(
+    locked: Row, fields: dict, note: str | None = None
+) -> tuple[Row, dict[str, list]]:
+    """Change a locked item's fields; return it and what changed.
+
+    Every quantity change is in the stock ledger, edits included.
+    """
+    item, changes = item_store.write_item(locked, fields)
+    if "quantity" in changes:
+        change = item.quantity - locked.quantity
+        add_movement(item, change, "adjustment", note, locked.quantity)
+    return item, changes
+
+
 def add_movement(
-    item: Item, change: int, reason: str, note: str | None, quantity_before: int
-) -> StockMovement:
+    item: Row, change: int, reason: str, note: str | None, quantity_before: int
+) -> Row:
     """Add a ledger row for a quantity change to the current transaction."""
-    movement = StockMovement(
-        item_id=item.id,
-        user_id=g.user_id,
-        change=change,
-        reason=reason,
-        note=note,
-        quantity_before=quantity_before,
-        quantity_after=quantity_before + change,
-    )
-    db.session.add(movement)
-    return movement
+    values = {
+        "item_id": item.id,
+        "user_id": g.user_id,
+        "change": change,
+        "reason": reason,
+        "note": note,
+        "quantity_before": quantity_before,
+        "quantity_after": quantity_before + change,
+        "created_at": utcnow(),
+    }
+    return connection().execute(INSERT_MOVEMENT, values).one()
 
 
-def record_stock_history(item: Item, movement: StockMovement) -> None:
+def record_stock_history(item: Row, movement: Row) -> None:
     """Write the history row for a movement made through the stock endpoint."""
     record_history(
-        g.user,
+        g.user_id,
         "stock",
         item,
         changes={"quantity": [movement.quantity_before, movement.quantity_after]},
@@ -144,14 +168,17 @@ def record_stock_history(item: Item, movement: StockMovement) -> None:
     )
 
 
-def _updated_item(stmt) -> Item | None:
-    """Run an UPDATE ... RETURNING and return the item as it now is (or None).
-
-    One statement both changes the row and loads it; populate_existing makes
-    any copy this session already holds take the new values.
-    """
-    options = {"synchronize_session": False, "populate_existing": True}
-    return db.session.scalars(stmt, execution_options=options).first()
+def _conditional_update(
+    stmt, item_id: int, versions: list[int] | None, **parameters
+) -> Row | None:
+    """Run a prebuilt UPDATE on the caller's item, only at ``versions`` if given."""
+    if item_id > MAX_ID:
+        return None
+    if versions is not None:
+        # If-Match: a statement of its own (rare, so not worth prebuilding).
+        stmt = stmt.where(items.c.version.in_(versions))
+    parameters |= {"item_id": item_id, "owner_id": g.user_id}
+    return connection().execute(stmt, parameters).first()
 
 
 def _why_not_changed(
@@ -159,7 +186,13 @@ def _why_not_changed(
 ) -> APIError:
     """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
     item = (
-        db.session.get(Item, item_id, populate_existing=True)
+        connection()
+        .execute(
+            select(items.c.user_id, items.c.version, items.c.quantity).where(
+                items.c.id == item_id
+            )
+        )
+        .first()
         if item_id <= MAX_ID
         else None
     )

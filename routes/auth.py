@@ -95,7 +95,7 @@ def register():
     db.session.add(user)
     try:
         db.session.flush()  # assigns user.id for the history row
-        record_history(user, "register", user)
+        record_history(user.id, "register", user)
         db.session.commit()
     except IntegrityError:
         # A concurrent request registered the same name or email after our
@@ -127,7 +127,7 @@ def login():
     user = authenticate(data.username, data.password)
     if user is None:
         raise APIError(401, "Invalid username or password.")
-    record_history(user, "login", user)
+    record_history(user.id, "login", user)
     db.session.commit()
     start_session(user)
     return {
@@ -141,7 +141,7 @@ def login():
 @login_required
 def logout():
     """End the session everywhere the cookie was copied to."""
-    record_history(g.user, "logout", g.user)
+    record_history(g.user_id, "logout", g.user)
     db.session.commit()
     # Clearing marks the session for deletion from the server-side store.
     session.clear()

@@ -95,7 +95,7 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
         entry.apply_changes(fields)
         db.session.add(entry)
         db.session.flush()  # assigns entry.id for the history row
-        record_history(g.user, "create", entry)
+        record_history(g.user_id, "create", entry)
         db.session.commit()
         body = {
             "status": "successful",
@@ -113,7 +113,7 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
         fields = parse_body(resource.update_schema).model_dump(exclude_unset=True)
         ensure_name_available(fields.get("name"), entry.id)
         changes = entry.apply_changes(fields)
-        record_history(g.user, "update", entry, changes)
+        record_history(g.user_id, "update", entry, changes)
         db.session.commit()
         return {
             "status": "successful",
@@ -133,7 +133,7 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
             raise APIError(
                 409, f"{title} is in use: {item_count} {noun} it. Reassign them first."
             )
-        record_history(g.user, "delete", entry)
+        record_history(g.user_id, "delete", entry)
         db.session.delete(entry)
         db.session.commit()
         return {"status": "successful", "message": f"{title} deleted successfully!"}

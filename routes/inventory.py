@@ -3,13 +3,15 @@
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import selectinload
 
+import item_store
 from errors import APIError
 from extensions import db
 from idempotency import idempotent, remember_response
-from models import MAX_ID, Category, Item, ItemTag, Supplier, record_history
+from models import Category, Item, ItemTag, Supplier, item_to_dict, record_history
 from pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import (
@@ -21,7 +23,7 @@ from schemas import (
     parse_query,
 )
 from search import contains_text
-from stock import add_movement, etag_headers, expected_versions, lock_item
+from stock import edit_item, etag_headers, expected_versions, lock_item
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
@@ -34,19 +36,9 @@ SORT_COLUMNS = {
 }
 
 
-# One query, with the category and supplier names the response shows. Built
-# once: constructing a statement costs about as much as running it.
-OWNED_ITEM = (
-    select(Item)
-    .options(joinedload(Item.category), joinedload(Item.supplier))
-    .where(Item.id == bindparam("item_id"), Item.user_id == bindparam("user_id"))
-)
-
-
-def get_owned_item(item_id: int) -> Item:
+def get_owned_item(item_id: int) -> Row:
     """Return the caller's item, or 404 whether it is missing or someone else's."""
-    parameters = {"item_id": item_id, "user_id": g.user_id}
-    item = db.session.scalar(OWNED_ITEM, parameters) if item_id <= MAX_ID else None
+    item = item_store.find_item(item_id)
     if item is None:
         raise APIError(404, "Item not found.")
     return item
@@ -136,16 +128,13 @@ def create_item():
     """Add an item to the caller's inventory."""
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
-    item = Item(user_id=g.user_id, starting_quantity=fields["quantity"])
-    item.apply_changes(fields)
-    db.session.add(item)
-    db.session.flush()  # assigns item.id for the history row
-    record_history(g.user, "create", item)
+    item = item_store.insert_item(fields)
+    record_history(g.user_id, "create", item)
     body = {
         "status": "successful",
         "message": "Item created successfully!",
         "item_id": item.id,
-        "item": item.to_dict(),
+        "item": item_to_dict(item),
     }
     headers = {"Location": url_for(".get_item", item_id=item.id), **etag_headers(item)}
     remember_response(body, 201, headers)
@@ -174,7 +163,7 @@ def list_items():
 def get_item(item_id: int):
     """Show one of the caller's items, with its version as the ETag."""
     item = get_owned_item(item_id)
-    response = jsonify({"status": "successful", "item": item.to_dict()})
+    response = jsonify({"status": "successful", "item": item_to_dict(item)})
     response.set_etag(str(item.version))
     return response.make_conditional(request)  # 304 for a matching If-None-Match
 
@@ -185,19 +174,14 @@ def update_item(item_id: int):
     """Change the fields sent; fields not sent keep their values (honours If-Match)."""
     fields = parse_body(ItemUpdate).model_dump(exclude_unset=True)
     check_item_fields(fields, item_id=item_id)
-    item = lock_item(item_id, expected_versions())
-    quantity_before = item.quantity
-    changes = item.apply_changes(fields)
-    if "quantity" in changes:
-        # Every quantity change is in the stock ledger, edits included.
-        change = item.quantity - quantity_before
-        add_movement(item, change, "adjustment", None, quantity_before)
-    record_history(g.user, "update", item, changes)
+    locked = lock_item(item_id, expected_versions())
+    item, changes = edit_item(locked, fields)
+    record_history(g.user_id, "update", item, changes)
     db.session.commit()
     body = {
         "status": "successful",
         "message": "Item updated successfully!",
-        "item": item.to_dict(),
+        "item": item_to_dict(item),
     }
     return body, etag_headers(item)
 
@@ -207,7 +191,7 @@ def update_item(item_id: int):
 def delete_item(item_id: int):
     """Delete one of the caller's items; its history stays (honours If-Match)."""
     item = lock_item(item_id, expected_versions())
-    record_history(g.user, "delete", item)
-    db.session.delete(item)
+    record_history(g.user_id, "delete", item)
+    item_store.delete_item(item)
     db.session.commit()
     return {"status": "successful", "message": "Item deleted successfully!"}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from idempotency import idempotent, remember_response
-from models import Item, StockMovement, utcnow
+from models import Item, StockMovement, item_to_dict, movement_to_dict, utcnow
 from pagination import paginate
 from routes.auth import login_required
 from routes.inventory import get_owned_item
@@ -46,13 +46,13 @@ def change_stock(item_id: int):
             item_id, data.change, data.reason, data.note, versions
         )
     record_stock_history(item, movement)
-    db.session.flush()  # assigns ids and timestamps for the response
+    view = item_to_dict(item)
     body = {
         "status": "successful",
         "message": "Stock updated successfully!",
-        "low_stock": item.low_stock,
-        "item": item.to_dict(),
-        "movement": movement.to_dict(),
+        "low_stock": view["low_stock"],
+        "item": view,
+        "movement": movement_to_dict(movement),
     }
     headers = etag_headers(item)
     remember_response(body, 200, headers)

@@ -57,7 +57,7 @@ def change_role(user_id: int):
         db.session.rollback()
         raise APIError(409, "The last admin cannot be demoted.") from None
     if changes:
-        record_history(g.user, "update", user, changes)
+        record_history(g.user_id, "update", user, changes)
     db.session.commit()
     return {
         "status": "successful",

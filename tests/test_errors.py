@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+import routes.inventory
 from extensions import db
 from models import Item
 
@@ -63,10 +64,10 @@ def test_malformed_or_non_object_bodies_are_400(app, logged_in, raw, message):
 
 
 def test_unexpected_errors_are_json_500_without_details(app, logged_in, monkeypatch):
-    def explode(self):
+    def explode(item):
         raise RuntimeError("secret internal detail: SELECT * FROM users")
 
-    monkeypatch.setattr(Item, "to_dict", explode)
+    monkeypatch.setattr(routes.inventory, "item_to_dict", explode)
     response = logged_in.post(
         "/inventory", json={"item_name": "x", "quantity": 1, "price": 1}
     )

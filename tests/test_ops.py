@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+import routes.inventory
 from app import create_app
 from extensions import db
-from models import Item
 from version import __version__
 
 
@@ -90,10 +90,10 @@ def test_one_log_line_per_request(client, caplog):
 def test_errors_are_logged_with_traceback_but_not_sent(
     app, logged_in, monkeypatch, caplog
 ):
-    def explode(self):
+    def explode(item):
         raise RuntimeError("internal detail 42")
 
-    monkeypatch.setattr(Item, "to_dict", explode)
+    monkeypatch.setattr(routes.inventory, "item_to_dict", explode)
     with caplog.at_level(logging.ERROR):
         response = logged_in.post(
             "/inventory",

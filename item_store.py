@@ -1,0 +1,178 @@
+"""Items in the database: reading one item, and every write to an item.
+
+These statements run on almost every item request, so they are SQLAlchemy
+Core statements built once, with bound parameters, and executed on the
+session's connection (inside its transaction): no ORM objects are loaded,
+tracked or flushed. Profiling showed that work cost several times the SQL
+itself; see docs/BENCHMARKS.md. Rows come back with the same attribute names as
+``Item`` (``details``, ``category_name`` ...), so ``models.item_to_dict()``
+shows a row and an Item alike.
+
+Locking an item before changing it is in stock.py, with the other techniques
+that keep concurrent changes from being lost.
+"""
+
+from typing import Any
+
+from flask import g
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from extensions import db
+from models import (
+    MAX_ID,
+    Category,
+    Item,
+    ItemTag,
+    Supplier,
+    full_metadata,
+    item_to_dict,
+    preview_changes,
+    to_cents,
+    utcnow,
+)
+
+items = Item.__table__
+item_tags = ItemTag.__table__
+
+
+def _name_of(catalog) -> Any:
+    # The referenced entry's name, looked up in the same statement. Correlated
+    # explicitly, so it also works in an UPDATE's RETURNING clause.
+    foreign_key = items.c[f"{catalog.history_type}_id"]
+    return (
+        select(catalog.name)
+        .where(catalog.id == foreign_key)
+        .correlate(items)
+        .scalar_subquery()
+        .label(f"{catalog.history_type}_name")
+    )
+
+
+# Everything an item's view shows. "metadata" is the column's name in the
+# table; the model calls the attribute "details".
+ITEM_COLUMNS = (
+    *(column for column in items.c if column.name != "metadata"),
+    items.c.metadata.label("details"),
+    _name_of(Category),
+    _name_of(Supplier),
+)
+
+# The columns a client can change, as stored (prices in cents, metadata JSON).
+EDITABLE_COLUMNS = (
+    "item_name",
+    "description",
+    "quantity",
+    "price_cents",
+    "sku",
+    "category_id",
+    "supplier_id",
+    "cost_price_cents",
+    "reorder_level",
+    "status",
+    "metadata",
+)
+
+SELECT_ITEM = select(*ITEM_COLUMNS).where(
+    items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
+)
+INSERT_ITEM = insert(items).returning(items.c.id)
+# Writes every editable column; the caller holds the row's lock (stock.lock_item),
+# so columns it did not change are written back as they are.
+WRITE_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values({column: bindparam(f"new_{column}") for column in EDITABLE_COLUMNS})
+    .returning(*ITEM_COLUMNS)
+)
+DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
+DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
+INSERT_TAG = insert(item_tags)
+
+
+def connection() -> Connection:
+    """The session's connection, in its transaction (begun if need be)."""
+    return db.session.connection()
+
+
+def find_item(item_id: int) -> Row | None:
+    """Return the caller's item, or None if it is missing or someone else's."""
+    if item_id > MAX_ID:
+        return None
+    parameters = {"item_id": item_id, "owner_id": g.user_id}
+    return connection().execute(SELECT_ITEM, parameters).first()
+
+
+def stored_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """Translate API fields (price, cost_price, metadata) into column values."""
+    values = {}
+    for field, value in fields.items():
+        if field in ("price", "cost_price"):
+            values[f"{field}_cents"] = to_cents(value)
+        elif field == "metadata":
+            values["metadata"] = full_metadata(value)
+        else:
+            values[field] = value
+    return values
+
+
+def insert_item(fields: dict[str, Any]) -> Row:
+    """Create an item for the caller from validated fields; return it as stored."""
+    # A CSV import sends only its file's columns; the rest take their defaults.
+    values = stored_values({"metadata": {}, **fields})
+    now = utcnow()
+    item_id = (
+        connection()
+        .execute(
+            INSERT_ITEM,
+            {
+                **values,
+                "user_id": g.user_id,
+                "starting_quantity": values["quantity"],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        .scalar_one()
+    )
+    _write_tags(item_id, values["metadata"]["tags"], replace=False)
+    return find_item(item_id)
+
+
+def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list]]:
+    """Change a locked item's ``fields``; return it as stored and what changed."""
+    changes = preview_changes(item_to_dict(locked), fields)
+    values = {
+        column: getattr(locked, _attribute(column)) for column in EDITABLE_COLUMNS
+    }
+    values.update(stored_values(fields))
+    parameters = {f"new_{column}": value for column, value in values.items()}
+    item = connection().execute(WRITE_ITEM, {"item_id": locked.id, **parameters}).one()
+    if "metadata" in changes:
+        _write_tags(item.id, values["metadata"]["tags"], replace=True)
+    return item, changes
+
+
+def delete_item(locked: Row) -> None:
+    """Delete a locked item; its tags and ledger go too (ON DELETE CASCADE)."""
+    connection().execute(DELETE_ITEM, {"item_id": locked.id})
+
+
+def _attribute(column: str) -> str:
+    return "details" if column == "metadata" else column
+
+
+def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
+    # Tags are kept twice, in the same transaction: in the item's JSON (one
+    # query shows an item) and as item_tags rows (filtering by tag uses an index).
+    if replace:
+        connection().execute(DELETE_TAGS, {"item_id": item_id})
+    if tags:
+        connection().execute(
+            INSERT_TAG,
+            [
+                {"item_id": item_id, "tag": tag, "position": position}
+                for position, tag in enumerate(tags)
+            ],
+        )
