@@ -7,11 +7,32 @@ Every setting can be overridden from the environment, e.g.
 
 import os
 
+from dotenv import load_dotenv
+
+load_dotenv()  # the app reads .env too (config.py): both see the same DATABASE_URL
+
+
+def default_workers(database_url: str) -> int:
+    """One process per core on SQLite; 2 x cores + 1 on a database server.
+
+    SQLite admits one writer at a time, and a writer holds the lock until its
+    commit reaches the disk: with more processes than cores, the holder gets
+    descheduled and every other writer waits for it (measured in
+    docs/BENCHMARKS.md). A database server such as PostgreSQL locks rows, not
+    the database, and its workers wait on the network, so more processes keep
+    the cores busy.
+    """
+    cores = os.cpu_count() or 1
+    on_sqlite = not database_url or database_url.startswith("sqlite")
+    return cores if on_sqlite else 2 * cores + 1
+
+
 wsgi_app = "app:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:5000")
-# Processes. With SQLite they share one file and take turns writing; with
-# PostgreSQL they scale with the cores the database can serve.
-workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+workers = int(
+    os.environ.get("WEB_CONCURRENCY")
+    or default_workers(os.environ.get("DATABASE_URL", ""))
+)
 # Threads per process (gthread worker when > 1).
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -14,6 +14,7 @@ a fresh SQLite file).
 
 import json
 import os
+import runpy
 import shutil
 import socket
 import sqlite3
@@ -31,6 +32,12 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+# The floor and the API run with the same number of workers: the one
+# gunicorn.conf.py picks for the database under test, unless set.
+WORKERS = os.environ.get("WEB_CONCURRENCY") or str(
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["default_workers"](DATABASE_URL)
+)
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
 HISTORY_ROWS = 1_000_000
@@ -72,7 +79,7 @@ def free_port() -> int:
 def gunicorn(app: str, env: dict[str, str], log: Path):
     """Run ``app`` under gunicorn.conf.py's settings; yield its base URL."""
     port = free_port()
-    env = os.environ | env | {"BIND": f"127.0.0.1:{port}"}
+    env = os.environ | env | {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": WORKERS}
     with open(log, "ab") as log_file:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app],
@@ -200,9 +207,9 @@ def measure_size(items: int, work: Path, floor_rps: float) -> dict:
         "INSTANCE_PATH": str(instance),
         "FLASK_RATELIMIT_ENABLED": "false",
         "FLASK_BCRYPT_LOG_ROUNDS": "4",
+        # Always explicit, so that a DATABASE_URL in .env is never benchmarked.
+        "DATABASE_URL": DATABASE_URL or f"sqlite:///{instance / 'inventory.db'}",
     }
-    if os.environ.get("BENCH_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     subprocess.run(
         [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
         cwd=ROOT,
@@ -216,7 +223,7 @@ def measure_size(items: int, work: Path, floor_rps: float) -> dict:
         for name, method, path, body in SCENARIOS:
             results[name] = wrk(base, method, path, body, cookie, max_id)
             report(f"{name} @ {items} items", results[name], floor_rps)
-        if items == max(SIZES) and not os.environ.get("BENCH_DATABASE_URL"):
+        if items == max(SIZES) and not DATABASE_URL:
             add_history_rows(instance / "inventory.db", HISTORY_ROWS)
             results["history @ 1M rows"] = wrk(
                 base, "GET", SCENARIOS[2][2], None, cookie, max_id
@@ -277,9 +284,8 @@ def main() -> int:
         print("wrk is not installed (Debian: apt-get install wrk).", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="inventory-bench-"))
-    workers = os.environ.get("WEB_CONCURRENCY", "4")
     print(
-        f"gunicorn: {workers} workers,"
+        f"gunicorn: {WORKERS} workers,"
         f" {os.environ.get('GUNICORN_THREADS', '1')} threads each;"
         f" wrk: 2 threads, {CONNECTIONS} connections, {SECONDS} s per measurement"
     )

@@ -38,7 +38,7 @@ SORT_COLUMNS = {
 
 def get_owned_item(item_id: int) -> Row:
     """Return the caller's item, or 404 whether it is missing or someone else's."""
-    item = item_store.find_item(item_id)
+    item = item_store.read_item(item_id)
     if item is None:
         raise APIError(404, "Item not found.")
     return item
@@ -165,7 +165,10 @@ def get_item(item_id: int):
     item = get_owned_item(item_id)
     response = jsonify({"status": "successful", "item": item_to_dict(item)})
     response.set_etag(str(item.version))
-    return response.make_conditional(request)  # 304 for a matching If-None-Match
+    if request.if_none_match:
+        # The client has a copy: 304 Not Modified if it is still current.
+        response = response.make_conditional(request)
+    return response
 
 
 @bp.route("/<int:item_id>", methods=["PUT", "PATCH"])
