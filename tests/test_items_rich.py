@@ -206,3 +206,43 @@ def test_deleting_an_item_removes_its_tags(app, logged_in, catalog):
     logged_in.delete(f"/inventory/{item['id']}")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ItemTag)) == 0
+
+
+def test_every_endpoint_shows_an_item_the_same_way(logged_in, catalog):
+    # Writes and the single-item read build the view from database rows
+    # (item_store); lists, alerts and exports from ORM objects. A client must
+    # not be able to tell: the same item looks the same everywhere.
+    created = logged_in.post("/inventory", json=full_item(catalog)).get_json()["item"]
+    item_id = created["id"]
+
+    def shown_by_get():
+        return logged_in.get(f"/inventory/{item_id}").get_json()["item"]
+
+    def shown_in_list():
+        (listed,) = logged_in.get("/inventory").get_json()["items"]
+        return listed
+
+    assert created == shown_by_get() == shown_in_list()
+    assert (created["category_name"], created["supplier_name"]) == ("Wearables", "Acme")
+
+    moved = logged_in.post(
+        f"/inventory/{item_id}/stock", json={"change": -2, "reason": "sale"}
+    ).get_json()["item"]
+    assert moved == shown_by_get() == shown_in_list()
+    assert (moved["quantity"], moved["version"]) == (created["quantity"] - 2, 2)
+
+    counted = logged_in.post(
+        f"/inventory/{item_id}/stock", json={"quantity": 7, "reason": "count"}
+    ).get_json()["item"]
+    assert counted == shown_by_get() == shown_in_list()
+
+    other = catalog["admin"].post("/categories", json={"name": "Clocks"}).get_json()
+    updated = logged_in.put(
+        f"/inventory/{item_id}",
+        json={"category_id": other["category"]["id"], "metadata": {"tags": ["new"]}},
+    ).get_json()["item"]
+    assert updated == shown_by_get() == shown_in_list()
+    assert (updated["category_name"], updated["supplier_name"]) == ("Clocks", "Acme")
+    assert updated["metadata"]["tags"] == ["new"]
+    assert logged_in.get("/inventory?tag=new").get_json()["items"] == [updated]
+    assert logged_in.get("/inventory?tag=wearable").get_json()["items"] == []

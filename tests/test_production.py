@@ -1,6 +1,7 @@
 """Production serving: gunicorn with several workers, and proxy headers."""
 
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -139,3 +140,20 @@ def test_gunicorn_workers_share_sessions_and_data(gunicorn_server):
     assert final["quantity"] == 20
     assert user.post(f"{gunicorn_server}/logout").status_code == 200
     assert user.get(f"{gunicorn_server}/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("database_url", "expected"),
+    [
+        ("", "cores"),  # the default: SQLite in the instance folder
+        ("sqlite:////srv/inventory.db", "cores"),
+        ("postgresql://inventory@db/inventory", "2 x cores + 1"),
+    ],
+)
+def test_gunicorn_defaults_to_a_worker_per_core_on_sqlite(database_url, expected):
+    # SQLite takes one writer at a time, so more processes than cores only
+    # make writers wait for a descheduled lock holder (docs/BENCHMARKS.md).
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    cores = os.cpu_count() or 1
+    workers = settings["default_workers"](database_url)
+    assert workers == (cores if expected == "cores" else 2 * cores + 1)
