@@ -113,6 +113,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         db.session.flush()
         record_history(demo.id, "create", item, at=now - timedelta(days=60))
         _simulate_trading(item, demo, rng, now)
+    demo.item_count = len(ITEMS)  # the API's item_store keeps this count itself
     db.session.commit()
     return demo
 

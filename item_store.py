@@ -25,6 +25,7 @@ from models import (
     Item,
     ItemTag,
     Supplier,
+    User,
     full_metadata,
     item_to_dict,
     preview_changes,
@@ -34,6 +35,7 @@ from models import (
 
 items = Item.__table__
 item_tags = ItemTag.__table__
+users = User.__table__
 
 
 def _name_of(catalog) -> Any:
@@ -86,6 +88,12 @@ WRITE_ITEM = (
     .returning(*ITEM_COLUMNS)
 )
 DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
+# The owner's item count (users.item_count), changed in the same transaction.
+COUNT_ITEMS = (
+    update(users)
+    .where(users.c.id == bindparam("owner_id"))
+    .values(item_count=users.c.item_count + bindparam("delta"))
+)
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
 INSERT_TAG = insert(item_tags)
 
@@ -151,6 +159,7 @@ def insert_item(fields: dict[str, Any]) -> Row:
         .scalar_one()
     )
     _write_tags(item_id, values["metadata"]["tags"], replace=False)
+    connection().execute(COUNT_ITEMS, {"owner_id": g.user_id, "delta": 1})
     return find_item(item_id)
 
 
@@ -171,6 +180,7 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
 def delete_item(locked: Row) -> None:
     """Delete a locked item; its tags and ledger go too (ON DELETE CASCADE)."""
     connection().execute(DELETE_ITEM, {"item_id": locked.id})
+    connection().execute(COUNT_ITEMS, {"owner_id": locked.user_id, "delta": -1})
 
 
 def _attribute(column: str) -> str:

@@ -79,6 +79,9 @@ class User(db.Model):
     # How many history rows this user has, kept in step by record_history() in
     # the same transaction: paging through a long history needs no COUNT(*).
     history_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How many items this user has, kept in step by item_store when items are
+    # created and deleted: listing them all needs no COUNT(*) either.
+    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     history_type = "user"

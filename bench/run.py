@@ -210,13 +210,16 @@ def measure_size(items: int, work: Path, floor_rps: float) -> dict:
         # Always explicit, so that a DATABASE_URL in .env is never benchmarked.
         "DATABASE_URL": DATABASE_URL or f"sqlite:///{instance / 'inventory.db'}",
     }
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
-        cwd=ROOT,
-        env=os.environ | env,
-        check=True,
-        capture_output=True,
-    )
+    # A fresh schema for each size (a SQLite file is new anyway).
+    steps = (["downgrade", "base"], ["upgrade"]) if DATABASE_URL else (["upgrade"],)
+    for step in steps:
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "app", "db", *step],
+            cwd=ROOT,
+            env=os.environ | env,
+            check=True,
+            capture_output=True,
+        )
     results = {}
     with gunicorn("app:create_app()", env, work / "api.log") as base:
         cookie, max_id = seed(base, items)

@@ -102,6 +102,16 @@ def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
     return stmt.order_by(*_sort_order(query.sort))
 
 
+def shows_every_item(query: InventoryQuery) -> bool:
+    """Whether the list holds all of the caller's items (sorted, but not filtered)."""
+    filters = InventoryFilters.model_fields.keys() - {"sort"}
+    # "is", not "==": a filter such as max_quantity=0 equals False.
+    unset = (getattr(query, name) for name in filters)
+    return not query.all_users and all(
+        value is None or value is False for value in unset
+    )
+
+
 def _sort_order(sort: str | None) -> list:
     if sort is None:
         return [Item.id]
@@ -150,7 +160,9 @@ def list_items():
     if query.all_users:
         require_admin()
     stmt = find_items(query, everyone=query.all_users)
-    items, pagination = paginate(stmt, query)
+    # All of the caller's items: their count is kept on the user row.
+    known_total = g.user.item_count if shows_every_item(query) else None
+    items, pagination = paginate(stmt, query, total=known_total)
     return {
         "status": "successful",
         "items": [item_view(item, with_owner=query.all_users) for item in items],

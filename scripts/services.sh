@@ -6,6 +6,9 @@
 #   scripts/services.sh env     # prints TEST_DATABASE_URL=... and TEST_REDIS_URL=...
 #   scripts/services.sh stop
 #
+# `make bench` on PostgreSQL: PG_FSYNC=on scripts/services.sh start, then
+# BENCH_DATABASE_URL=<the TEST_DATABASE_URL above> make bench.
+#
 # Data lives in $SERVICES_DIR (default /tmp/inventory-services) and is thrown away.
 set -euo pipefail
 
@@ -14,6 +17,10 @@ STATE_DIR=${SERVICES_DIR:-/tmp/inventory-services}
 # could hold the port at the moment the server binds it.
 PG_PORT=${PG_PORT:-25432}
 REDIS_PORT=${REDIS_PORT:-26379}
+# fsync=off by default: the tests' data is thrown away, so skip the disk
+# flushes. PG_FSYNC=on for benchmarks, so a commit waits for the disk as
+# SQLite's does.
+PG_FSYNC=${PG_FSYNC:-off}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DATABASE=inventory_test
 
@@ -45,9 +52,8 @@ start() {
     as_postgres "$PG_BIN/initdb" -D "$STATE_DIR/pg" -U postgres -A trust \
       --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  # fsync=off: the data is thrown away afterwards, so skip the disk flushes.
   as_postgres "$PG_BIN/pg_ctl" -D "$STATE_DIR/pg" -l "$STATE_DIR/postgres.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $STATE_DIR -c fsync=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $STATE_DIR -c fsync=$PG_FSYNC" start >/dev/null
   psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -tc \
     "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1 ||
     psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $DATABASE"

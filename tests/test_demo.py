@@ -11,8 +11,9 @@ def test_seed_demo_creates_a_consistent_living_system(app):
     client = app.test_client()
     assert AuthActions(client).login("demo", DEMO_PASSWORD).status_code == 200
 
-    items = client.get("/inventory?per_page=100").get_json()["items"]
-    assert len(items) == 21
+    listed = client.get("/inventory?per_page=100").get_json()
+    items = listed["items"]
+    assert len(items) == 21 == listed["pagination"]["total"]
     assert all(
         item["category_name"] and item["supplier_name"] and item["sku"]
         for item in items

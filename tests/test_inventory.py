@@ -291,3 +291,33 @@ def test_bad_paging_parameters_are_400(logged_in, query):
     body = response.get_json()
     assert body["message"] == "Invalid query parameters."
     assert body["errors"][0]["field"] == query.split("=")[0]
+
+
+def test_the_per_user_item_count_stays_exact(app, logged_in, other_client, make_item):
+    # An unfiltered list takes its total from users.item_count instead of
+    # counting rows: every way of creating and deleting items must keep it.
+    from models import User
+
+    ids = [make_item(logged_in, item_name=f"Item {n}")["id"] for n in range(3)]
+    imported = logged_in.post(
+        "/inventory/import",
+        data=b"sku,item_name,quantity,price\nCSV-1,From CSV,0,1\nCSV-2,Also CSV,4,2\n",
+        content_type="text/csv",
+    )
+    assert imported.status_code == 200, imported.get_json()
+    logged_in.delete(f"/inventory/{ids[0]}")
+    logged_in.delete(f"/inventory/{ids[0]}")  # already gone: 404, no change
+    make_item(other_client)
+    with app.app_context():
+        for user in db.session.scalars(select(User)):
+            actual = db.session.scalar(
+                select(func.count()).select_from(Item).where(Item.user_id == user.id)
+            )
+            assert user.item_count == actual
+    page = logged_in.get("/inventory?per_page=2&sort=-quantity").get_json()
+    assert page["pagination"]["total"] == 4
+    assert page["pagination"]["pages"] == 2
+    # Filters count the matching rows instead; 0 is a filter, not "unset".
+    filtered = logged_in.get("/inventory?max_quantity=0").get_json()
+    assert [item["item_name"] for item in filtered["items"]] == ["From CSV"]
+    assert filtered["pagination"]["total"] == 1

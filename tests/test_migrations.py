@@ -91,3 +91,47 @@ def test_downgrade_removes_everything(migrated_app):
     assert result.exit_code == 0, result.output
     with migrated_app.app_context():
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_the_counter_migrations_start_from_the_existing_rows(
+    tmp_path, empty_database_url
+):
+    # A database from before the counters: its users already have items and
+    # history, which the new columns must count from the start.
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "320e43a2f49a"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, email, password_hash, role, created_at)"
+                " VALUES (7, 'old', 'old@example.com', 'x', 'staff', CURRENT_TIMESTAMP)"
+            )
+        )
+        for number in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO inventory (user_id, item_name, quantity, price_cents,"
+                    " reorder_level, status, version, starting_quantity, metadata,"
+                    " created_at, updated_at) VALUES (7, :name, 1, 100, 0, 'active',"
+                    " 1, 1, '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"name": f"Item {number}"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO history (user_id, action_type, entity_type, timestamp)"
+                    " VALUES (7, 'create', 'item', CURRENT_TIMESTAMP)"
+                )
+            )
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as connection:
+            counts = connection.execute(
+                text("SELECT item_count, history_count FROM users WHERE id = 7")
+            ).one()
+        db.engine.dispose()
+    assert tuple(counts) == (3, 3)
