@@ -180,7 +180,11 @@ class CatalogEntry:
 
     def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
         """Set ``fields`` and return those that changed as {field: [old, new]}."""
-        return _apply_changes(self, fields)
+        current = {field: getattr(self, field) for field in fields}
+        changes = preview_changes(current, fields)
+        for field, new in fields.items():
+            setattr(self, field, new)
+        return changes
 
     def to_dict(self) -> dict[str, Any]:
         """Return the entry as the API shows it."""
@@ -429,14 +433,6 @@ def preview_changes(
             new = full_metadata(new)  # stored with every key; compare like with like
         if current[field] != new:
             changes[field] = [current[field], new]
-    return changes
-
-
-def _apply_changes(entity, fields: dict[str, Any]) -> dict[str, list[Any]]:
-    current = {field: getattr(entity, field) for field in fields}
-    changes = preview_changes(current, fields)
-    for field, new in fields.items():
-        setattr(entity, field, new)
     return changes
 
 
