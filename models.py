@@ -105,15 +105,17 @@ class User(db.Model):
     @classmethod
     def find_by_username(cls, username: str) -> "User | None":
         """Return the user with this username, ignoring case."""
-        stmt = select(cls).where(func.lower(cls.username) == username.lower())
-        return db.session.scalar(stmt)
+        return cls._find_ignoring_case(cls.username, username)
 
     @classmethod
     def find_by_email(cls, email: str) -> "User | None":
         """Return the user with this email address, ignoring case."""
-        return db.session.scalar(
-            select(cls).where(func.lower(cls.email) == email.lower())
-        )
+        return cls._find_ignoring_case(cls.email, email)
+
+    @classmethod
+    def _find_ignoring_case(cls, column, value: str) -> "User | None":
+        # Served by the lower(...) unique indexes below.
+        return db.session.scalar(select(cls).where(func.lower(column) == value.lower()))
 
     def change_role(self, role: str) -> dict[str, list[Any]]:
         """Set the role and return the change, refusing to demote the last admin."""
@@ -279,28 +281,9 @@ class Item(db.Model):
 
     history_type = "item"
 
-    # The fields a client may set, in the order they appear in responses.
-    EDITABLE_FIELDS = (
-        "item_name",
-        "description",
-        "quantity",
-        "price",
-        "sku",
-        "category_id",
-        "supplier_id",
-        "cost_price",
-        "reorder_level",
-        "status",
-        "metadata",
-    )
-
     @property
     def history_name(self) -> str:
         return self.item_name
-
-    @property
-    def low_stock(self) -> bool:
-        return self.quantity <= self.reorder_level
 
     @property
     def price(self) -> float | None:

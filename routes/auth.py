@@ -7,7 +7,7 @@ from pydantic_core import from_json
 from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
-from errors import APIError
+from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
 from models import User, record_history
 from schemas import LoginRequest, RegisterRequest, parse_body
@@ -33,7 +33,7 @@ def _logged_in_user() -> User:
             db.session.get(User, g.user_id) if g.user_id is not None else None
         )
     if g.loaded_user is None:  # logged out, or the account no longer exists
-        raise APIError(401, "Authentication required: log in with POST /login.")
+        raise APIError(401, HTTP_MESSAGES[401])
     return g.loaded_user
 
 
@@ -43,7 +43,7 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped_view(**kwargs):
         if g.user_id is None:
-            raise APIError(401, "Authentication required: log in with POST /login.")
+            raise APIError(401, HTTP_MESSAGES[401])
         return view(**kwargs)
 
     return wrapped_view

@@ -11,7 +11,15 @@ import item_store
 from errors import APIError
 from extensions import db
 from idempotency import idempotent, remember_response
-from models import Category, Item, ItemTag, Supplier, item_to_dict, record_history
+from models import (
+    Category,
+    Item,
+    ItemTag,
+    Supplier,
+    item_to_dict,
+    record_history,
+    to_cents,
+)
 from pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import (
@@ -96,9 +104,9 @@ def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
     if query.max_quantity is not None:
         stmt = stmt.where(Item.quantity <= query.max_quantity)
     if query.min_price is not None:
-        stmt = stmt.where(Item.price_cents >= round(query.min_price * 100))
+        stmt = stmt.where(Item.price_cents >= to_cents(query.min_price))
     if query.max_price is not None:
-        stmt = stmt.where(Item.price_cents <= round(query.max_price * 100))
+        stmt = stmt.where(Item.price_cents <= to_cents(query.max_price))
     return stmt.order_by(*_sort_order(query.sort))
 
 
