@@ -15,8 +15,10 @@ class Base(DeclarativeBase):
 # expire_on_commit=False: after its one commit a view only serializes what it
 # just wrote, so reloading every object from the database would be wasted work.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-# render_as_batch: SQLite cannot ALTER most things, so Alembic copies tables.
-migrate = Migrate(render_as_batch=True, compare_type=True)
+# Generated migrations use plain ALTER TABLE, not batch mode: batch mode
+# rebuilds a SQLite table and silently drops the lower(...) unique indexes,
+# which it cannot reflect (README, "Database migrations").
+migrate = Migrate(compare_type=True)
 bcrypt = Bcrypt()
 # Limits are declared on the views (routes/auth.py); storage and on/off switch
 # come from the RATELIMIT_* settings in config.py.
