@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 from app import create_app
 from extensions import db
 from models import Item
+from tests.conftest import AuthActions
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_app):
@@ -25,11 +26,9 @@ def test_a_database_that_stays_locked_gets_503_with_retry_after(
     with app.app_context():
         db.create_all()
     client = app.test_client()
-    client.post(
-        "/register",
-        json={"username": "alice", "email": "a@example.com", "password": "password123"},
-    )
-    client.post("/login", json={"username": "alice", "password": "password123"})
+    auth = AuthActions(client)
+    auth.register("alice")
+    auth.login("alice")
 
     blocker = sqlite3.connect(tmp_path / "test.db")
     blocker.execute("BEGIN IMMEDIATE")  # hold the write lock

@@ -10,6 +10,7 @@ import pytest
 import routes.inventory
 from app import create_app
 from extensions import db
+from tests.conftest import AuthActions
 from version import __version__
 
 
@@ -181,10 +182,7 @@ def test_rate_limits_fall_back_to_memory_when_their_store_is_down(sqlite_config)
     with app.app_context():
         db.create_all()
     client = app.test_client()
-    client.post(
-        "/register",
-        json={"username": "alice", "email": "a@example.com", "password": "password123"},
-    )
+    AuthActions(client).register("alice")
     statuses = [
         client.post(
             "/login", json={"username": "alice", "password": "wrongpassword1"}
