@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve bench test test-quick test-backends contract postman lint format clean
+.PHONY: run serve bench bench-ceiling test test-quick test-backends contract postman lint format clean
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
@@ -19,6 +19,12 @@ serve: $(VENV)/.installed-app
 bench: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
+
+# A write with nothing around it (bench/ceiling.py), next to the API's: what the
+# stack itself reaches on this machine.
+bench-ceiling: $(VENV)/.installed-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py ceiling
 
 # Everything: lint; the API contract test and the Postman collection (newman)
 # against a live server; then the pytest suite twice, on SQLite + file sessions

@@ -23,11 +23,15 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
-        database_file = engine.url.database
-        if fcntl is not None and database_file and database_file != ":memory:":
-            queue_sqlite_writers(engine, database_file + ".write-lock")
+        configure_sqlite(engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Set the pragmas on each new connection; queue writers to a database file."""
+    event.listen(engine, "connect", sqlite_pragmas(busy_timeout_ms))
+    database_file = engine.url.database
+    if fcntl is not None and database_file and database_file != ":memory:":
+        queue_sqlite_writers(engine, database_file + ".write-lock")
 
 
 def queue_sqlite_writers(engine: Engine, lock_path: str) -> None:
@@ -72,7 +76,9 @@ def render_item(type_: str, obj, autogen_context):
     return False  # everything else: Alembic's default rendering
 
 
-def _sqlite_pragmas(busy_timeout_ms: int):
+def sqlite_pragmas(busy_timeout_ms: int):
+    """Return a connect hook setting this project's pragmas on a sqlite3 connection."""
+
     def set_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         # WAL lets readers proceed while one writer commits.

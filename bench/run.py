@@ -6,6 +6,10 @@ the API, and measures each endpoint with wrk. History is also measured with
 1 000 000 history rows. Every figure is printed as a ratio to the floor, and
 the targets from docs/BENCHMARKS.md are checked at the end.
 
+``bench/run.py ceiling`` (``make bench-ceiling``) measures only the stock
+movement: the API's, and bench/ceiling.py's (the same transaction with none of
+the API's per-request work), to show what the stack itself reaches for a write.
+
 Settings (environment): BENCH_SECONDS (per measurement, default 8),
 BENCH_CONNECTIONS (default 16), WEB_CONCURRENCY and GUNICORN_THREADS (the
 gunicorn settings, defaults from gunicorn.conf.py), BENCH_DATABASE_URL (default:
@@ -42,6 +46,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
 HISTORY_ROWS = 1_000_000
 PASSWORD = "bench-pass-1"
+# `bench/run.py ceiling`: only the stock movement, the API's and bench/ceiling.py's.
+CEILING = sys.argv[1:] == ["ceiling"]
 
 SCENARIOS = [
     ("get one item", "GET", "/inventory/{id}", None),
@@ -201,6 +207,43 @@ def add_history_rows(database: Path, total: int) -> None:
 
 def measure_size(items: int, work: Path, floor_rps: float) -> dict:
     instance = work / f"instance-{items}"
+    env = prepare_instance(instance)
+    results = {}
+    with gunicorn("app:create_app()", env, work / "api.log") as base:
+        cookie, max_id = seed(base, items)
+        for name, method, path, body in SCENARIOS:
+            results[name] = wrk(base, method, path, body, cookie, max_id)
+            report(f"{name} @ {items} items", results[name], floor_rps)
+        if items == max(SIZES) and not DATABASE_URL:
+            add_history_rows(instance / "inventory.db", HISTORY_ROWS)
+            results["history @ 1M rows"] = wrk(
+                base, "GET", SCENARIOS[2][2], None, cookie, max_id
+            )
+            report("history @ 1,000,000 rows", results["history @ 1M rows"], floor_rps)
+    return results
+
+
+def measure_ceiling(work: Path, floor_rps: float) -> None:
+    """The API's stock movement, then bench/ceiling.py's, on the same data."""
+    instance = work / "instance-ceiling"
+    env = prepare_instance(instance)
+    _, method, path, body = next(s for s in SCENARIOS if s[0] == "stock movement")
+    with gunicorn("app:create_app()", env, work / "api.log") as base:
+        cookie, max_id = seed(base, SIZES[0])
+        result = wrk(base, method, path, body, cookie, max_id)
+        report(f"stock movement @ {SIZES[0]} items, API", result, floor_rps)
+    for driver in ("sqlalchemy", "sqlite3"):
+        ceiling_env = {
+            "CEILING_DATABASE": str(instance / "inventory.db"),
+            "CEILING_DRIVER": driver,
+        }
+        with gunicorn("bench.ceiling:app", ceiling_env, work / "ceiling.log") as base:
+            result = wrk(base, method, path, body, None, max_id)
+            report(f"  ceiling, {driver}", result, floor_rps)
+
+
+def prepare_instance(instance: Path) -> dict[str, str]:
+    """Build an empty schema for one measurement; return the API's environment."""
     env = {
         "APP_ENV": "development",
         "SECRET_KEY": "bench",
@@ -220,19 +263,7 @@ def measure_size(items: int, work: Path, floor_rps: float) -> dict:
             check=True,
             capture_output=True,
         )
-    results = {}
-    with gunicorn("app:create_app()", env, work / "api.log") as base:
-        cookie, max_id = seed(base, items)
-        for name, method, path, body in SCENARIOS:
-            results[name] = wrk(base, method, path, body, cookie, max_id)
-            report(f"{name} @ {items} items", results[name], floor_rps)
-        if items == max(SIZES) and not DATABASE_URL:
-            add_history_rows(instance / "inventory.db", HISTORY_ROWS)
-            results["history @ 1M rows"] = wrk(
-                base, "GET", SCENARIOS[2][2], None, cookie, max_id
-            )
-            report("history @ 1,000,000 rows", results["history @ 1M rows"], floor_rps)
-    return results
+    return env
 
 
 def report(label: str, result: dict, floor_rps: float) -> None:
@@ -283,6 +314,9 @@ def check_targets(floor: dict, small: dict, large: dict) -> list[str]:
 
 
 def main() -> int:
+    if CEILING and DATABASE_URL:
+        print("The ceiling is measured on SQLite only.", file=sys.stderr)
+        return 2
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk).", file=sys.stderr)
         return 2
@@ -300,6 +334,9 @@ def main() -> int:
             f"  p50 {floor['p50_us'] / 1000:6.1f} ms"
             f"  p99 {floor['p99_us'] / 1000:6.1f} ms"
         )
+        if CEILING:
+            measure_ceiling(work, floor["rps"])
+            return 0
         results = {size: measure_size(size, work, floor["rps"]) for size in SIZES}
         print("Targets:")
         failures = check_targets(floor, results[SIZES[0]], results[SIZES[1]])

@@ -1,0 +1,155 @@
+"""The benchmark's ceiling for writes: a stock movement with nothing around it.
+
+``POST /inventory/<id>/stock`` here runs the same durable transaction as the
+API's stock movement (the same four statements, the same SQLite settings and
+writer queue, ``synchronous=FULL``) and none of the API's per-request work: no
+session, no validation, no hooks, no log line, no idempotency. ``CEILING_DRIVER``
+picks how the statements run:
+
+* ``sqlalchemy``: the API's own prebuilt Core statements on a SQLAlchemy
+  connection, as the API runs them;
+* ``sqlite3``: the same SQL written out and run on the sqlite3 driver directly.
+
+``python bench/run.py ceiling`` (``make bench-ceiling``) measures both against
+the floor, so the write target can be read against what the stack itself
+reaches on the machine at hand (docs/BENCHMARKS.md).
+"""
+
+import fcntl
+import os
+import sqlite3
+from datetime import datetime, timezone
+
+from flask import Flask, request
+from sqlalchemy import create_engine
+
+import database
+from models import COUNT_HISTORY, INSERT_HISTORY, item_to_dict, movement_to_dict
+from stock import INSERT_MOVEMENT, MOVE_STOCK
+
+DATABASE_FILE = os.environ["CEILING_DATABASE"]
+DRIVER = os.environ.get("CEILING_DRIVER", "sqlalchemy")
+LOCK_FILE = DATABASE_FILE + ".write-lock"
+
+app = Flask(__name__)
+engine = create_engine(f"sqlite:///{DATABASE_FILE}")
+database.configure_sqlite(engine, busy_timeout_ms=5000)
+
+
+@app.get("/item")
+def ready():
+    """Answer the bench's readiness probe."""
+    return {"status": "successful"}
+
+
+@app.post("/inventory/<int:item_id>/stock")
+def change_stock(item_id: int):
+    """Apply the movement in one durable transaction; answer like the API."""
+    change = request.get_json()["change"]
+    if DRIVER == "sqlite3":
+        return move_with_driver(item_id, change)
+    return move_with_sqlalchemy(item_id, change)
+
+
+def move_with_sqlalchemy(item_id: int, change: int):
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:  # the writer queue is the engine's
+        item = connection.execute(
+            MOVE_STOCK, {"item_id": item_id, "owner_id": OWNER_ID, "change": change}
+        ).one()
+        movement = connection.execute(
+            INSERT_MOVEMENT,
+            {
+                "item_id": item_id,
+                "user_id": OWNER_ID,
+                "change": change,
+                "reason": "adjustment",
+                "note": None,
+                "quantity_before": item.quantity - change,
+                "quantity_after": item.quantity,
+                "created_at": now,
+            },
+        ).one()
+        connection.execute(
+            INSERT_HISTORY,
+            {
+                "user_id": OWNER_ID,
+                "action_type": "stock",
+                "entity_type": "item",
+                "entity_id": item_id,
+                "entity_name": item.item_name,
+                "changes": {"quantity": [item.quantity - change, item.quantity]},
+                "details": {"reason": "adjustment", "note": None, "change": change},
+                "timestamp": now,
+            },
+        )
+        connection.execute(COUNT_HISTORY, {"actor_id": OWNER_ID})
+    return {
+        "status": "successful",
+        "item": item_to_dict(item),
+        "movement": movement_to_dict(movement),
+    }
+
+
+def move_with_driver(item_id: int, change: int):
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    lock = os.open(LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # the same writer queue as the API's
+    try:
+        with DRIVER_CONNECTION:  # BEGIN ... COMMIT
+            item_name, quantity, version = DRIVER_CONNECTION.execute(
+                "UPDATE inventory SET quantity = quantity + ?, version = version + 1,"
+                " updated_at = ? WHERE id = ? AND user_id = ?"
+                " AND quantity + ? BETWEEN 0 AND 1000000"
+                " RETURNING item_name, quantity, version",
+                (change, now, item_id, OWNER_ID, change),
+            ).fetchone()
+            (movement_id,) = DRIVER_CONNECTION.execute(
+                "INSERT INTO stock_movements (item_id, user_id, change, reason,"
+                " quantity_before, quantity_after, created_at)"
+                " VALUES (?, ?, ?, 'adjustment', ?, ?, ?) RETURNING id",
+                (item_id, OWNER_ID, change, quantity - change, quantity, now),
+            ).fetchone()
+            DRIVER_CONNECTION.execute(
+                "INSERT INTO history (user_id, action_type, entity_type, entity_id,"
+                " entity_name, changes, details, timestamp)"
+                " VALUES (?, 'stock', 'item', ?, ?, json(?), json(?), ?)",
+                (
+                    OWNER_ID,
+                    item_id,
+                    item_name,
+                    f'{{"quantity": [{quantity - change}, {quantity}]}}',
+                    f'{{"reason": "adjustment", "note": null, "change": {change}}}',
+                    now,
+                ),
+            )
+            DRIVER_CONNECTION.execute(
+                "UPDATE users SET history_count = history_count + 1 WHERE id = ?",
+                (OWNER_ID,),
+            )
+    finally:
+        os.close(lock)
+    return {
+        "status": "successful",
+        "item": {
+            "id": item_id,
+            "item_name": item_name,
+            "quantity": quantity,
+            "version": version,
+        },
+        "movement": {"id": movement_id, "change": change},
+    }
+
+
+def _driver_connection() -> sqlite3.Connection:
+    # One connection per worker process, opened as the API's engine opens its own.
+    connection = sqlite3.connect(DATABASE_FILE, check_same_thread=False)
+    database.sqlite_pragmas(busy_timeout_ms=5000)(connection, None)
+    return connection
+
+
+DRIVER_CONNECTION = _driver_connection()
+# The seeded bench user owns every item.
+(OWNER_ID,) = DRIVER_CONNECTION.execute(
+    "SELECT id FROM users WHERE username = 'bench'"
+).fetchone()
