@@ -3,11 +3,11 @@
 ``POST /inventory/<id>/stock`` here runs the same durable transaction as the
 API's stock movement (the same four statements, the same SQLite settings and
 writer queue, ``synchronous=FULL``) and none of the API's per-request work: no
-session, no validation, no hooks, no log line, no idempotency. ``CEILING_DRIVER``
+login session, no validation, no hooks, no log line, no idempotency. ``CEILING_DRIVER``
 picks how the statements run:
 
-* ``sqlalchemy``: the API's own prebuilt Core statements on a SQLAlchemy
-  connection, as the API runs them;
+* ``sqlalchemy``: the API's own functions (``stock.move_stock``,
+  ``record_stock_history``) on its session, as the API runs them;
 * ``sqlite3``: the same SQL written out and run on the sqlite3 driver directly.
 
 ``python bench/run.py ceiling`` (``make bench-ceiling``) measures both against
@@ -20,20 +20,21 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from flask import Flask, request
-from sqlalchemy import create_engine
+from flask import Flask, g, request
 
 import database
-from models import COUNT_HISTORY, INSERT_HISTORY, item_to_dict, movement_to_dict
-from stock import INSERT_MOVEMENT, MOVE_STOCK
+from extensions import db
+from models import item_to_dict, movement_to_dict
+from stock import move_stock, record_stock_history
 
 DATABASE_FILE = os.environ["CEILING_DATABASE"]
 DRIVER = os.environ.get("CEILING_DRIVER", "sqlalchemy")
 LOCK_FILE = DATABASE_FILE + ".write-lock"
 
 app = Flask(__name__)
-engine = create_engine(f"sqlite:///{DATABASE_FILE}")
-database.configure_sqlite(engine, busy_timeout_ms=5000)
+app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{DATABASE_FILE}"
+app.config["SQLITE_BUSY_TIMEOUT_MS"] = 5000
+database.init_database(app)  # the API's engine, pragmas and writer queue
 
 
 @app.get("/item")
@@ -52,38 +53,11 @@ def change_stock(item_id: int):
 
 
 def move_with_sqlalchemy(item_id: int, change: int):
-    now = datetime.now(timezone.utc)
-    with engine.begin() as connection:  # the writer queue is the engine's
-        item = connection.execute(
-            MOVE_STOCK, {"item_id": item_id, "owner_id": OWNER_ID, "change": change}
-        ).one()
-        movement = connection.execute(
-            INSERT_MOVEMENT,
-            {
-                "item_id": item_id,
-                "user_id": OWNER_ID,
-                "change": change,
-                "reason": "adjustment",
-                "note": None,
-                "quantity_before": item.quantity - change,
-                "quantity_after": item.quantity,
-                "created_at": now,
-            },
-        ).one()
-        connection.execute(
-            INSERT_HISTORY,
-            {
-                "user_id": OWNER_ID,
-                "action_type": "stock",
-                "entity_type": "item",
-                "entity_id": item_id,
-                "entity_name": item.item_name,
-                "changes": {"quantity": [item.quantity - change, item.quantity]},
-                "details": {"reason": "adjustment", "note": None, "change": change},
-                "timestamp": now,
-            },
-        )
-        connection.execute(COUNT_HISTORY, {"actor_id": OWNER_ID})
+    # The API's own functions, on the API's session: its transaction exactly.
+    g.user_id = OWNER_ID
+    item, movement = move_stock(item_id, change, "adjustment", None, None)
+    record_stock_history(item, movement)
+    db.session.commit()
     return {
         "status": "successful",
         "item": item_to_dict(item),
@@ -141,15 +115,17 @@ def move_with_driver(item_id: int, change: int):
     }
 
 
-def _driver_connection() -> sqlite3.Connection:
-    # One connection per worker process, opened as the API's engine opens its own.
+def _open_driver_connection() -> sqlite3.Connection:
+    # One connection per worker process, with the pragmas the API's engine sets.
     connection = sqlite3.connect(DATABASE_FILE, check_same_thread=False)
     database.sqlite_pragmas(busy_timeout_ms=5000)(connection, None)
     return connection
 
 
-DRIVER_CONNECTION = _driver_connection()
+DRIVER_CONNECTION = _open_driver_connection() if DRIVER == "sqlite3" else None
 # The seeded bench user owns every item.
-(OWNER_ID,) = DRIVER_CONNECTION.execute(
-    "SELECT id FROM users WHERE username = 'bench'"
-).fetchone()
+with app.app_context():
+    OWNER_ID = db.session.execute(
+        db.text("SELECT id FROM users WHERE username = 'bench'")
+    ).scalar_one()
+    db.session.remove()

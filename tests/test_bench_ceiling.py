@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from extensions import db
 from tests.conftest import AuthActions
 
 
@@ -53,8 +54,10 @@ def test_the_ceiling_writes_what_the_api_writes(
             f"/inventory/{item_id}/stock", json={"change": -2, "reason": "adjustment"}
         )
     finally:
-        ceiling.DRIVER_CONNECTION.close()
-        ceiling.engine.dispose()
+        if ceiling.DRIVER_CONNECTION is not None:
+            ceiling.DRIVER_CONNECTION.close()
+        with ceiling.app.app_context():
+            db.engine.dispose()
     assert response.status_code == 200
     assert response.get_json()["item"]["quantity"] == 6
 
