@@ -33,9 +33,24 @@ workers = int(
     os.environ.get("WEB_CONCURRENCY")
     or default_workers(os.environ.get("DATABASE_URL", ""))
 )
-# Threads per process (gthread worker when > 1).
+# gthread, whose main loop collects each request's head before a thread sees
+# it, so slow or silent clients cannot tie up the threads, and which answers
+# refused requests in the API's JSON envelope (gunicorn_workers.py).
+# GUNICORN_HEADER_TIMEOUT and GUNICORN_BODY_TIMEOUT bound how long a client
+# may take to send a request (10 and 30 seconds).
+worker_class = "gunicorn_workers.APIWorker"
+# Threads per process: the requests one process serves at once. One suits
+# SQLite (a second thread in the process competed with the lock holder and
+# wrote less, docs/BENCHMARKS.md); slow clients wait in the poller, not here.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Seconds an idle kept-alive connection stays open, waiting in the poller.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# What a request's head may hold; beyond it the client gets a JSON 414 or 431.
+# The same sizes as nginx's default large_client_header_buffers (8 KB).
+limit_request_line = 4094  # method, URL and version
+limit_request_fields = 100
+limit_request_field_size = 8190
 # Stop a worker after this many requests (plus jitter) to bound memory growth.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
