@@ -9,7 +9,8 @@ run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/python app.py
 
-# Production server: gunicorn with several workers (settings: gunicorn.conf.py).
+# Production server: gunicorn with several workers (settings: gunicorn.conf.py;
+# behind a reverse proxy: docs/DEPLOY.md).
 serve: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py

@@ -54,6 +54,10 @@ limit_request_field_size = 8190
 # Stop a worker after this many requests (plus jitter) to bound memory growth.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
+# No control socket: gunicorn 27 opens one at ~/.gunicorn/gunicorn.ctl for
+# every instance of the user, so a second server (or a test) would take it
+# over. Signals and the service manager control this one.
+control_socket_disable = True
 # The app writes its own one-line-per-request log with request ids.
 accesslog = None
 errorlog = "-"
