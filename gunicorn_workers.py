@@ -17,8 +17,8 @@ of its own, not the API's JSON envelope.
    however slowly the bytes trickle in.
 2. The body, read by the application in a thread, must arrive within
    ``BODY_TIMEOUT`` seconds in all, or the request ends with a 408; a client
-   that stops reading its response frees the thread after ``BODY_TIMEOUT``
-   seconds without progress.
+   that stops reading its response frees the thread once a write of the
+   response has waited ``BODY_TIMEOUT`` seconds.
 3. Requests gunicorn refuses get the API's JSON error envelope and security
    headers: 414 for a request line over ``limit_request_line``, 431 for too
    many or too large headers, 400 for anything else malformed.
@@ -51,11 +51,11 @@ from werkzeug.exceptions import RequestTimeout
 from errors import error_body
 from security import SECURITY_HEADERS
 
-# Seconds a client has to send a request's head, counted from its first
-# byte (or from the connection, or the previous response on a kept-alive one).
+# Seconds a client has to send a request's head, counted from the moment it
+# connected (on a kept-alive connection, from the next request's first byte).
 HEADER_TIMEOUT = float(os.environ.get("GUNICORN_HEADER_TIMEOUT", "10"))
 # Seconds a client has to send a request's body, counted from the end of its
-# head; also the longest a response may wait for the client to read it.
+# head; also the longest one write of the response may wait for the client.
 BODY_TIMEOUT = float(os.environ.get("GUNICORN_BODY_TIMEOUT", "30"))
 
 
