@@ -39,9 +39,11 @@ workers = int(
 # GUNICORN_HEADER_TIMEOUT and GUNICORN_BODY_TIMEOUT bound how long a client
 # may take to send a request (10 and 30 seconds).
 worker_class = "gunicorn_workers.APIWorker"
-# Threads per process: the requests one process serves at once. One suits
-# SQLite (a second thread in the process competed with the lock holder and
-# wrote less, docs/BENCHMARKS.md); slow clients wait in the poller, not here.
+# Threads per process: the requests one process serves at once. Slow clients
+# wait in the poller, not in a thread, so one is enough to survive them, and
+# one suits SQLite best: a second thread competed with the lock holder for the
+# process and wrote less (docs/BENCHMARKS.md). More are safe (each thread has
+# its own pooled connection and queues for the write lock like a process).
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Seconds an idle kept-alive connection stays open, waiting in the poller.
