@@ -49,7 +49,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Seconds an idle kept-alive connection stays open, waiting in the poller.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # What a request's head may hold; beyond it the client gets a JSON 414 or 431.
-# The same sizes as nginx's default large_client_header_buffers (8 KB).
+# gunicorn's defaults, written out because clients and docs/DEPLOY.md rely on them.
 limit_request_line = 4094  # method, URL and version
 limit_request_fields = 100
 limit_request_field_size = 8190
