@@ -308,7 +308,6 @@ class Health(Successful):
 
 class Version(Successful):
     version: str
-    python: str
 
 
 # --- Operations -------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Operations endpoints: health checks for load balancers, and the version."""
 
-import platform
-
 from flask import Blueprint, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,11 +35,9 @@ def health():
 @bp.get("/version")
 def version():
     """Show the API's version."""
-    return {
-        "status": "successful",
-        "version": __version__,
-        "python": platform.python_version(),
-    }
+    # Only the API's own version: anyone may call this, and runtime versions
+    # (Python, libraries) would tell an attacker which known bugs to try.
+    return {"status": "successful", "version": __version__}
 
 
 def database_available() -> bool:
