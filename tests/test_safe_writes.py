@@ -75,7 +75,21 @@ def test_matching_if_match_updates_and_returns_the_new_etag(
     ],
 )
 @pytest.mark.parametrize(
-    "if_match", ['"1"', '"7", "1"', 'W/"2"', '"banana"', "garbage"]
+    "if_match",
+    [
+        '"1"',
+        '"7", "1"',
+        '"banana"',
+        "garbage",
+        # RFC 9110 strong comparison: only the exact tag "2" names version 2.
+        'W/"2"',
+        '"02"',
+        '"2 "',
+        '" 2"',
+        '"+2"',
+        '"2.0"',
+        '"1", W/"2"',
+    ],
 )
 def test_stale_if_match_is_412_with_the_current_version_and_no_change(
     logged_in, make_item, method, path, body, if_match
@@ -112,6 +126,21 @@ def test_if_match_accepts_any_of_several_and_star(logged_in, make_item):
         == 200
     )
     assert logged_in.delete(url, headers={"If-Match": '"3"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "if_match", ['"1"', '"01", "1"', 'W/"1", "1"', '"1", "02"', "*"]
+)
+def test_if_match_succeeds_when_one_listed_tag_is_exactly_the_etag(
+    logged_in, make_item, if_match
+):
+    item = make_item(logged_in)
+    response = logged_in.patch(
+        f"/inventory/{item['id']}", json={"quantity": 9}, headers={"If-Match": if_match}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["item"]["quantity"] == 9
+    assert response.headers["ETag"] == '"2"'
 
 
 def test_writes_without_if_match_still_work_like_the_original_api(logged_in, make_item):
