@@ -30,7 +30,9 @@ from item_store import ITEM_COLUMNS, connection, items
 from models import MAX_ID, StockMovement, record_history, utcnow
 from schemas import MAX_AMOUNT
 
-VERSION_TAG = re.compile(r"[0-9]{1,18}")
+# How a version looks as an entity tag: ASCII digits, at most 18 of them so the
+# number fits the version column.
+VERSION_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def expected_versions() -> list[int] | None:
@@ -44,13 +46,25 @@ def expected_versions() -> list[int] | None:
     if_match = request.if_match
     if if_match.star_tag:
         return None
-    # A tag that is not a version number (or is empty) can never match: 412.
-    return [int(tag) for tag in if_match.as_set() if tag and VERSION_TAG.fullmatch(tag)]
+    # RFC 9110 strong comparison: a tag matches only if it is, character for
+    # character, the tag etag_headers() sends for some version. So "01" or
+    # "1 " is not "1", and weak tags (W/"1") are left out by as_set(). A tag
+    # that matches no version makes the write a 412.
+    return [
+        int(tag)
+        for tag in if_match.as_set()
+        if tag and VERSION_DIGITS.fullmatch(tag) and version_tag(int(tag)) == tag
+    ]
+
+
+def version_tag(version: int) -> str:
+    """Return the opaque tag (unquoted) that stands for ``version`` in an ETag."""
+    return str(version)
 
 
 def etag_headers(item) -> dict[str, str]:
     """Return the ETag header for the item's current version."""
-    return {"ETag": f'"{item.version}"'}
+    return {"ETag": f'"{version_tag(item.version)}"'}
 
 
 # Built once (see item_store). LOCK_ITEM bumps the version and so takes the
