@@ -75,7 +75,9 @@ class Config:
     # If the shared store goes away, keep limiting per process rather than fail.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
-    RATELIMIT_HEADERS_ENABLED = True
+    # X-RateLimit-* are written by routes/auth.py: Flask-Limiter's own would put
+    # Retry-After on every response, successes included.
+    RATELIMIT_HEADERS_ENABLED = False
     # Failed logins per username, all logins per client address, and new
     # accounts per client address. Syntax: "5 per minute", "100/hour;10/minute".
     LOGIN_FAILURE_LIMIT = "5 per minute"

@@ -1,9 +1,12 @@
 """Accounts and sessions: register, log in, log out, and who am I."""
 
 import functools
+import math
+import time
 
-from flask import Blueprint, current_app, g, request, session
-from pydantic_core import from_json
+import redis
+from flask import Blueprint, Response, current_app, g, session
+from limits import RateLimitItem, parse_many
 from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
@@ -67,16 +70,6 @@ def require_admin() -> None:
         raise APIError(403, "This needs the admin role.")
 
 
-def login_username_key() -> str:
-    """Rate-limit key for failed logins: the username, whatever the address."""
-    try:
-        body = from_json(request.get_data())
-    except ValueError:
-        body = None
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"login:{username.strip().lower()}" if isinstance(username, str) else "login"
-
-
 def _config_value(name: str):
     return lambda: current_app.config[name]
 
@@ -115,18 +108,14 @@ def register():
     _config_value("LOGIN_LIMIT"),
     error_message="Too many login attempts from this address; try again later.",
 )
-@limiter.limit(
-    _config_value("LOGIN_FAILURE_LIMIT"),
-    key_func=login_username_key,
-    deduct_when=lambda response: response.status_code == 401,
-    error_message="Too many failed logins for this username; try again later.",
-)
 def login():
     """Check a username and password and start a session."""
     data = parse_body(LoginRequest)
+    count_login_attempt(data.username)
     user = authenticate(data.username, data.password)
     if user is None:
         raise APIError(401, "Invalid username or password.")
+    forget_login_attempts(data.username)
     record_history(user.id, "login", user)
     db.session.commit()
     start_session(user)
@@ -178,6 +167,93 @@ def authenticate(username: str, password: str) -> User | None:
         bcrypt.check_password_hash(_dummy_hash(), password)
         return None
     return user if user.check_password(password) else None
+
+
+# Failed logins per username (LOGIN_FAILURE_LIMIT), from any address.
+#
+# Every attempt takes a slot *before* its password is checked, in one atomic
+# test-and-hit (the `limits` strategy's hit(), which refuses once the window is
+# full; on Redis it is a single server-side script, so the count holds across
+# gunicorn workers). Counting only after a 401, as Flask-Limiter's deduct_when
+# does, let thirty attempts sent at once all be checked before the first was
+# counted.
+#
+# A successful login then frees the username's slots, so the owner who finally
+# types the right password is not locked out by their own typos, and logging in
+# often is never limited. Only the right password frees them, so an attacker
+# cannot; and while they are full even the right password waits (429) without
+# being checked.
+FAILED_LOGINS = "failed-logins"
+
+
+def count_login_attempt(username: str) -> None:
+    """Take a slot in the username's failed-login limit, or raise 429 if it is full."""
+    if not limiter.enabled:
+        return
+    strategy, key = limiter.limiter, _username_key(username)
+    for limit in _login_failure_limits():
+        try:
+            allowed = strategy.hit(limit, FAILED_LOGINS, key)
+        except redis.RedisError:
+            # Fail closed: without its counter this attempt cannot be allowed.
+            current_app.logger.exception("Rate-limit store unavailable at login")
+            raise APIError(
+                503,
+                "The rate-limit store is unavailable; please retry shortly.",
+                headers={"Retry-After": "1"},
+            ) from None
+        if not allowed:
+            reset_at = strategy.get_window_stats(limit, FAILED_LOGINS, key).reset_time
+            retry_after = max(1, math.ceil(reset_at - time.time()))
+            raise APIError(
+                429,
+                "Too many failed logins for this username; try again later.",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+
+def forget_login_attempts(username: str) -> None:
+    """Free the username's failed-login slots after a successful login."""
+    if not limiter.enabled:
+        return
+    try:
+        for limit in _login_failure_limits():
+            limiter.limiter.clear(limit, FAILED_LOGINS, _username_key(username))
+    except redis.RedisError:
+        # The password was right; the old count simply runs out on its own.
+        current_app.logger.exception("Rate-limit store unavailable after login")
+
+
+def _username_key(username: str) -> str:
+    # The same folding as User.find_by_username, so every spelling that reaches
+    # one account shares one count.
+    return username.lower()
+
+
+def _login_failure_limits() -> list[RateLimitItem]:
+    return parse_many(current_app.config["LOGIN_FAILURE_LIMIT"])
+
+
+@bp.after_request
+def add_rate_limit_headers(response: Response) -> Response:
+    """Describe the address limit this request counted against; Retry-After on 429.
+
+    Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED, off in config.py)
+    would put Retry-After on every response, successful logins included.
+    """
+    limit = limiter.current_limit
+    if limit is None:  # limits are off
+        return response
+    try:
+        reset_at, remaining = limit.reset_at, limit.remaining
+    except redis.RedisError:  # the store went away; the body still stands
+        return response
+    response.headers["X-RateLimit-Limit"] = str(limit.limit.amount)
+    response.headers["X-RateLimit-Remaining"] = str(remaining)
+    response.headers["X-RateLimit-Reset"] = str(reset_at)
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(max(1, reset_at - int(time.time())))
+    return response
 
 
 def start_session(user: User) -> None:
