@@ -11,7 +11,9 @@ FIELD_NOTES):
 * A request that was already running when the user logged out would write its
   copy of the session back at the end and undo the logout. We never write back
   a session whose stored copy disappeared while the request ran: Redis checks
-  that atomically (``SET ... XX``), the file store checks just before writing.
+  that atomically (``SET ... XX``); the file store checks and writes under a
+  lock that deleting a session takes too, so a logout lands wholly before the
+  check (nothing is written back) or wholly after the write (it deletes it).
 * If the store is down, requests get a 503 in the JSON envelope instead of a
   hang or an HTML 500 (Redis calls time out after a second).
 * Session files are readable by their owner only (0600, directory 0700).
@@ -19,7 +21,10 @@ FIELD_NOTES):
 
 import json
 import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import redis
 from cachelib.file import FileSystemCache
@@ -28,6 +33,11 @@ from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 
 from errors import APIError, error_body
+
+try:
+    import fcntl
+except ImportError:  # Windows: SessionFileStore.lock() falls back to a thread lock
+    fcntl = None
 
 # What a session store raises when it cannot be reached or written.
 STORE_ERRORS = (OSError, redis.RedisError)
@@ -70,6 +80,32 @@ class SessionFileStore(FileSystemCache):
     def __init__(self, directory: str) -> None:
         super().__init__(directory, threshold=0, mode=0o600)
         os.chmod(directory, 0o700)
+        self.directory = directory
+        # Beside the folder, not in it: cachelib treats every file in the
+        # folder as a session.
+        self.lock_path = os.path.normpath(directory) + ".lock"
+        self._thread_lock = threading.Lock()
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's write lock, against every thread and process.
+
+        One lock for all sessions: a session is written at login, logout and
+        once per refresh interval, and each write takes microseconds, so
+        queueing them costs nothing and leaves no lock files to clean up.
+        """
+        if fcntl is None:
+            with self._thread_lock:
+                yield
+            return
+        # flock() locks an open file, not a process: each holder opens its own,
+        # so threads of one process exclude each other too.
+        lock_file = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(lock_file)  # closing releases the lock
 
     def remove_expired(self) -> None:
         """Delete every session file whose lifetime has passed."""
@@ -91,22 +127,28 @@ class FileSessionInterface(SafeSessionMixin, CacheLibSessionInterface):
         self.last_pruned = time.monotonic()
 
     def save_session(self, app: Flask, session, response: Response) -> None:
-        will_store = session and self.should_set_storage(app, session)
-        if will_store and self._deleted_while_running(session):
-            return
         super().save_session(app, session, response)
         self._prune_if_due()
 
     def is_available(self) -> bool:
-        return os.access(self.cache._path, os.W_OK)
+        return os.access(self.cache.directory, os.W_OK)
 
-    def _deleted_while_running(self, session) -> bool:
-        # Logout (or expiry) removed the stored copy after this request loaded
-        # it; writing it back would log the user in again. A rotated session
-        # (login) has a new sid and is saved normally. Files offer no atomic
-        # "write only if present", so this check runs just before the write.
-        same_sid = session.sid == getattr(session, "stored_sid", None)
-        return same_sid and not self.cache.has(self._get_store_id(session.sid))
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        # A session loaded from the store is written back only if its file is
+        # still there: logout (or expiry) removed it after this request loaded
+        # it, and writing it back would log the user in again. The check and
+        # the write hold the lock that _delete_session takes, so no logout can
+        # fall between them. A rotated session (login) has a new sid and is
+        # simply written.
+        with self.cache.lock():
+            loaded = session.sid == getattr(session, "stored_sid", None)
+            if loaded and not self.cache.has(store_id):
+                return
+            super()._upsert_session(session_lifetime, session, store_id)
+
+    def _delete_session(self, store_id: str) -> None:
+        with self.cache.lock():
+            super()._delete_session(store_id)
 
     def _prune_if_due(self) -> None:
         now = time.monotonic()

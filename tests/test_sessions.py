@@ -1,17 +1,27 @@
 """Server-side sessions: rotation, revocation, expiry and a store that never evicts."""
 
+import contextlib
 import os
 import stat
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
 from routes.auth import login_required
-from tests.conftest import TEST_REDIS_URL, AuthActions, stored_session_count
+from tests.conftest import (
+    PASSWORD,
+    TEST_REDIS_URL,
+    AuthActions,
+    app_with_schema,
+    stored_session_count,
+)
 
 
 def client_with_cookie(app, sid):
@@ -185,3 +195,117 @@ def test_a_session_is_rewritten_at_most_once_per_refresh_interval(sqlite_app, cl
     clock.advance(61)
     assert client.get("/me").status_code == 200
     assert os.stat(path).st_mtime_ns != written  # expiry pushed forward
+
+
+# --- Logout racing requests that write the session back -----------------------
+# SESSION_REFRESH_INTERVAL = 0: every logged-in request writes its session back,
+# as a session older than the interval does in real use.
+
+
+@pytest.fixture
+def rewriting_file_app(sqlite_config):
+    """File sessions, rewritten by every logged-in request."""
+    yield from app_with_schema(sqlite_config | {"SESSION_REFRESH_INTERVAL": 0})
+
+
+@pytest.fixture
+def rewriting_app(app_config):
+    """The store under test (files or Redis), rewritten by every logged-in request."""
+    yield from app_with_schema(app_config | {"SESSION_REFRESH_INTERVAL": 0})
+
+
+def test_a_write_back_cannot_slip_between_its_check_and_a_logout(
+    rewriting_file_app,
+):
+    """File store: a logout between "is it still stored?" and the write loses."""
+    app = rewriting_file_app
+    user = app.test_client()
+    AuthActions(user).register_and_login("alice")
+    sid = user.get_cookie("session").value
+    interface = app.session_interface
+    store_id = interface._get_store_id(sid)
+
+    # Stop the write-back just after its check, until the logout has deleted
+    # the session (or for a second, if the logout has to wait for the write).
+    writing, deleted = threading.Event(), threading.Event()
+    real_set, real_delete = interface.cache.set, interface.cache.delete
+
+    def paused_set(key, *args, **kwargs):
+        if key == store_id and not writing.is_set():
+            writing.set()
+            deleted.wait(timeout=1)
+        return real_set(key, *args, **kwargs)
+
+    def signalled_delete(key, *args, **kwargs):
+        result = real_delete(key, *args, **kwargs)
+        if key == store_id:
+            deleted.set()
+        return result
+
+    interface.cache.set = paused_set
+    interface.cache.delete = signalled_delete
+    answers = {}
+    write_back = threading.Thread(
+        target=lambda: answers.update(me=user.get("/me")), daemon=True
+    )
+    write_back.start()
+    assert writing.wait(timeout=10)
+    logout = client_with_cookie(app, sid).post("/logout")
+    write_back.join(timeout=10)
+
+    assert logout.status_code == 200
+    assert logout.get_json()["message"] == "Logged out successfully!"
+    assert answers["me"].status_code == 200  # it started before the logout
+    me = client_with_cookie(app, sid).get("/me")
+    assert me.status_code == 401
+    assert me.get_json()["status"] == "failed"
+    assert stored_session_count(app) == 0
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` from a real multi-threaded HTTP server; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def burst_around_logout(base_url: str, cookies: dict) -> list[int]:
+    """Send twelve GET /me and one POST /logout at once; return their statuses."""
+    requests_to_send = (
+        [("GET", "/me")] * 6 + [("POST", "/logout")] + [("GET", "/me")] * 6
+    )
+    start = threading.Barrier(len(requests_to_send))
+
+    def send(method_and_path) -> int:
+        method, path = method_and_path
+        start.wait(timeout=10)
+        return requests.request(
+            method, base_url + path, cookies=cookies, timeout=10
+        ).status_code
+
+    with ThreadPoolExecutor(len(requests_to_send)) as pool:
+        return list(pool.map(send, requests_to_send))
+
+
+def test_logout_amid_a_burst_of_requests_always_ends_the_session(rewriting_app):
+    """Fifty rounds of twelve requests around a logout: the logout always wins."""
+    app = rewriting_app
+    AuthActions(app.test_client()).register("alice")
+    credentials = {"username": "alice", "password": PASSWORD}
+    with serving(app) as base_url:
+        for round_number in range(50):
+            login = requests.post(f"{base_url}/login", json=credentials, timeout=10)
+            assert login.status_code == 200
+            cookies = login.cookies.get_dict()
+            statuses = burst_around_logout(base_url, cookies)
+            assert set(statuses) <= {200, 401}, statuses
+            after = requests.get(f"{base_url}/me", cookies=cookies, timeout=10)
+            assert after.status_code == 401, f"alive after round {round_number}"
+            assert after.json()["status"] == "failed"
+    assert stored_session_count(app) == 0
