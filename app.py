@@ -12,7 +12,7 @@ from config import config_for
 from database import init_database
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
-from observability import init_observability
+from observability import QuietRequestHandler, init_observability
 from routes import (
     auth,
     categories,
@@ -142,5 +142,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 if __name__ == "__main__":
-    # Debug stays off unless FLASK_DEBUG=1 is set.
-    create_app().run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")))
+    # Debug stays off unless FLASK_DEBUG=1 is set. The handler leaves the
+    # one-line-per-request log to observability.py.
+    create_app().run(
+        host="127.0.0.1",
+        port=int(os.environ.get("PORT", "5000")),
+        request_handler=QuietRequestHandler,
+    )

@@ -12,6 +12,7 @@ import uuid
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
+from werkzeug.serving import WSGIRequestHandler
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
@@ -25,6 +26,18 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id", "-") if has_request_context() else "-"
         return True
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server without its own access log (``python app.py``).
+
+    finish_request() already writes the request's one line, with its id;
+    werkzeug's "GET /path HTTP/1.1" 200 line would be a second, without one.
+    Its errors and start-up messages are still logged.
+    """
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 def start_request() -> None:

@@ -1,12 +1,18 @@
 """Health, version, request ids, logs, and outages answered with 503 (never a hang)."""
 
 import logging
+import os
 import platform
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
+import requests
+from werkzeug.serving import make_server
 
 import routes.inventory
 from app import create_app
@@ -88,6 +94,74 @@ def test_one_log_line_per_request(client, caplog):
     message = record.getMessage()
     assert "method=GET path=/inventory status=401 duration_ms=" in message
     assert record.request_id == "trace-me"
+
+
+def test_python_app_py_logs_each_request_once(tmp_path):
+    """`make run` serves with werkzeug, whose own access log would be a second line."""
+    port = closed_port()
+    server = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=os.environ
+        | {"APP_ENV": "testing", "INSTANCE_PATH": str(tmp_path), "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, "python app.py exited"
+            try:
+                requests.get(f"http://127.0.0.1:{port}/health", timeout=5)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, "python app.py did not start"
+                time.sleep(0.2)
+        response = requests.get(
+            f"http://127.0.0.1:{port}/nope", headers={"X-Request-ID": "once-only"}
+        )
+        assert response.status_code == 404
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    lines = [line for line in output.splitlines() if "/nope" in line]
+    assert len(lines) == 1, output
+    assert "request_id=once-only method=GET path=/nope status=404" in lines[0]
+    assert f"Running on http://127.0.0.1:{port}" in output  # start-up still says where
+
+
+def test_the_development_server_logs_a_request_and_its_error_once(app, caplog):
+    from observability import QuietRequestHandler
+
+    @app.get("/test-boom")
+    def boom():
+        raise RuntimeError("internal detail 42")
+
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO):
+            response = requests.get(
+                f"http://127.0.0.1:{server.server_port}/test-boom",
+                headers={"X-Request-ID": "boom-2"},
+            )
+    finally:
+        server.shutdown()
+        thread.join()
+    assert response.status_code == 500
+    assert response.json()["message"] == "Internal server error."
+    records = [r for r in caplog.records if r.name != "urllib3.connectionpool"]
+    # One access line and one traceback: nothing written twice.
+    assert [(r.name, r.levelname) for r in records] == [
+        (app.logger.name, "ERROR"),
+        ("inventory.requests", "INFO"),
+    ]
+    assert all(record.request_id == "boom-2" for record in records)
+    assert "path=/test-boom status=500" in records[1].getMessage()
 
 
 def test_errors_are_logged_with_traceback_but_not_sent(
