@@ -1,7 +1,8 @@
 """Demo data for ``flask seed-demo``: a small shop with two months of history."""
 
+import itertools
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from extensions import db
 from models import (
@@ -64,23 +65,45 @@ class DemoExistsError(Exception):
 
 
 def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
-    """Create the demo user, a catalog, items and two months of stock movements."""
+    """Create the demo user, a catalog, items and two months of stock movements.
+
+    The story is consistent in time, as if it had happened through the API:
+    the account first, then the catalog, then each item, then its stock
+    movements; every entity's ``created_at`` is its create history row's time,
+    and its ``updated_at`` that of its last change.
+    """
     if User.find_by_username(DEMO_USERNAME) or User.find_by_email(DEMO_EMAIL):
         raise DemoExistsError(f"A user named {DEMO_USERNAME} already exists.")
     rng = random.Random(seed)
     now = utcnow()
-    demo = User(
-        username=DEMO_USERNAME, email=DEMO_EMAIL, created_at=now - timedelta(days=61)
-    )
+    opened = now - timedelta(days=61)
+    demo = User(username=DEMO_USERNAME, email=DEMO_EMAIL, created_at=opened)
     demo.set_password(password)
     db.session.add(demo)
     db.session.flush()
+    record_history(demo.id, "register", demo, at=opened)
 
-    categories = {name: _catalog_entry(Category, demo, name=name, description=text)
-                  for name, text in CATEGORIES.items()}  # fmt: skip
+    # The catalog is filled in on the first day, a minute per entry.
+    catalog_times = (opened + timedelta(minutes=m) for m in itertools.count(1))
+    categories = {
+        name: _catalog_entry(
+            Category,
+            demo,
+            next(catalog_times),
+            name=name,
+            description=text,
+        )
+        for name, text in CATEGORIES.items()
+    }
     suppliers = [
         _catalog_entry(
-            Supplier, demo, name=name, contact_name=contact, email=email, phone=phone
+            Supplier,
+            demo,
+            next(catalog_times),
+            name=name,
+            contact_name=contact,
+            email=email,
+            phone=phone,
         )
         for name, contact, email, phone in SUPPLIERS
     ]
@@ -94,6 +117,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         tags,
         specs,
     ) in enumerate(ITEMS):
+        created = now - timedelta(days=60) + timedelta(minutes=number)
         item = Item(
             user_id=demo.id,
             item_name=name,
@@ -106,38 +130,46 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
             reorder_level=reorder,
             category_id=categories[category].id,
             supplier_id=suppliers[supplier].id,
-            created_at=now - timedelta(days=60),
+            created_at=created,
+            updated_at=created,
         )
         item.metadata_ = {"tags": tags, "specifications": specs}
         db.session.add(item)
         db.session.flush()
-        record_history(demo.id, "create", item, at=now - timedelta(days=60))
+        record_history(demo.id, "create", item, at=created)
         _simulate_trading(item, demo, rng, now)
     demo.item_count = len(ITEMS)  # the API's item_store keeps this count itself
     db.session.commit()
     return demo
 
 
-def _catalog_entry(model, demo: User, **fields):
-    entry = model(**fields)
+def _catalog_entry(model, demo: User, created: datetime, **fields):
+    entry = model(**fields, created_at=created, updated_at=created)
     db.session.add(entry)
     db.session.flush()
-    record_history(demo.id, "create", entry)
+    record_history(demo.id, "create", entry, at=created)
     return entry
 
 
 def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
     """A first delivery, then sales and a restock or two, oldest first."""
-    events = [(60, "purchase", rng.randint(15, 60))]
+    # The first delivery arrives within hours of the item's creation; the rest
+    # happen during some later day (at most ten hours into it, so none is in
+    # the future).
+    delivered = item.created_at + timedelta(minutes=rng.randint(5, 600))
+    events = [(delivered, "purchase", rng.randint(15, 60))]
+
+    def during(days_ago: int) -> datetime:
+        return now - timedelta(days=days_ago) + timedelta(minutes=rng.randint(0, 600))
+
     for _ in range(rng.randint(4, 12)):
-        events.append((rng.randint(1, 55), "sale", -rng.randint(1, 6)))
+        events.append((during(rng.randint(1, 55)), "sale", -rng.randint(1, 6)))
     if rng.random() < 0.5:
-        events.append((rng.randint(10, 40), "purchase", rng.randint(10, 30)))
-    for days_ago, reason, change in sorted(events, key=lambda event: -event[0]):
+        events.append((during(rng.randint(10, 40)), "purchase", rng.randint(10, 30)))
+    for when, reason, change in sorted(events):
         change = max(change, -item.quantity)  # never sell what is not there
         if change == 0:
             continue
-        when = now - timedelta(days=days_ago, minutes=rng.randint(0, 600))
         movement = StockMovement(
             item_id=item.id,
             user_id=demo.id,
@@ -151,6 +183,7 @@ def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
         db.session.add(movement)
         item.quantity += change
         item.version += 1
+        item.updated_at = when
         record_history(
             demo.id,
             "stock",

@@ -1,6 +1,10 @@
 """flask seed-demo: a living system in one command."""
 
+from sqlalchemy import select
+
 from demo_data import DEMO_PASSWORD
+from extensions import db
+from models import Category, History, Item, StockMovement, Supplier, User, utcnow
 from tests.conftest import AuthActions
 
 
@@ -46,3 +50,52 @@ def test_seed_demo_refuses_twice_and_in_production(app, app_config):
     )
     refused = production.test_cli_runner().invoke(args=["seed-demo"])
     assert refused.exit_code != 0 and "production" in refused.output
+
+
+def test_seed_demo_is_consistent_in_time(app):
+    """Nothing happens before what it happens to exists, and the dates agree."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        seeded_at = utcnow()
+        (demo,) = db.session.scalars(select(User)).all()
+        entities = {
+            ("user", demo.id): demo,
+            **{("item", e.id): e for e in db.session.scalars(select(Item))},
+            **{("category", e.id): e for e in db.session.scalars(select(Category))},
+            **{("supplier", e.id): e for e in db.session.scalars(select(Supplier))},
+        }
+        history = db.session.scalars(select(History).order_by(History.id)).all()
+        movements = db.session.scalars(
+            select(StockMovement).order_by(StockMovement.id)
+        ).all()
+
+    # Every entity's creation is in the history, at exactly its created_at.
+    created = {
+        (row.entity_type, row.entity_id): row.timestamp
+        for row in history
+        if row.action_type in ("create", "register")
+    }
+    assert created.keys() == entities.keys()
+    for key, entity in entities.items():
+        assert created[key] == entity.created_at, key
+    # Every history row lies within its entity's life so far, after the
+    # account that wrote it existed.
+    for row in history:
+        entity = entities[(row.entity_type, row.entity_id)]
+        latest = getattr(entity, "updated_at", seeded_at)
+        assert entity.created_at <= row.timestamp <= latest, row.to_dict()
+        assert demo.created_at <= row.timestamp <= seeded_at
+    # An item is created after its category and supplier, and stocked after
+    # it is created; each ledger reads oldest first.
+    for key, item in entities.items():
+        if key[0] == "item":
+            category = entities[("category", item.category_id)]
+            supplier = entities[("supplier", item.supplier_id)]
+            assert category.created_at <= item.created_at
+            assert supplier.created_at <= item.created_at
+    last_seen = {}
+    for movement in movements:
+        item = entities[("item", movement.item_id)]
+        assert item.created_at <= movement.created_at <= item.updated_at
+        assert movement.created_at >= last_seen.get(movement.item_id, item.created_at)
+        last_seen[movement.item_id] = movement.created_at
