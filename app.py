@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from cli import register_commands
 from config import config_for
 from database import init_database
+from envelope import EnvelopeJSONProvider
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
 from observability import QuietRequestHandler, init_observability
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         static_folder=None,
     )
+    app.json = EnvelopeJSONProvider(app)  # a timestamp on every JSON envelope
     load_config(app, test_config)
     init_observability(app)
     init_database(app)

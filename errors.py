@@ -2,7 +2,8 @@
 
 Every 4xx and 5xx response has the same shape::
 
-    {"status": "failed", "message": "...", "errors": [{"field": ..., "message": ...}]}
+    {"status": "failed", "message": "...", "errors": [{"field": ..., "message": ...}],
+     "timestamp": "2026-11-23T18:45:12.345678+00:00"}
 
 ``errors`` lists per-field problems and is empty when there are none. No
 exception text, stack trace or SQL ever reaches the client; those go to the log.
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from envelope import utc_timestamp
 from extensions import db
 
 # Messages for Werkzeug's own errors (unknown URL, wrong method, ...).
@@ -68,11 +70,14 @@ def error_body(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the JSON error envelope as a dict."""
+    # Stamped here as well as by the JSON provider (envelope.py): the session
+    # layer writes this body straight into a finished response (sessions.py).
     return {
         "status": "failed",
         "message": message,
         "errors": errors or [],
         **(extra or {}),
+        "timestamp": utc_timestamp(),
     }
 
 

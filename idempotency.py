@@ -20,6 +20,7 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from envelope import utc_timestamp
 from errors import APIError
 from extensions import db
 from models import IdempotencyKey, utcnow
@@ -65,6 +66,9 @@ def remember_response(
     pending = g.get("idempotency")
     if pending is None:
         return
+    # Stamp the body now, so that a replay is the first response to the letter,
+    # its timestamp (when the write happened) included.
+    body["timestamp"] = utc_timestamp()
     key, fingerprint = pending
     db.session.add(
         IdempotencyKey(

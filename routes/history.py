@@ -30,6 +30,7 @@ def list_history():
     now = utcnow()
     return {
         "status": "successful",
+        "message": "History retrieved successfully!",
         "history": [history_view(row, now, query.all_users) for row in rows],
         "pagination": pagination,
     }

@@ -173,6 +173,7 @@ def list_items():
     items, pagination = paginate(stmt, query, total=known_total)
     return {
         "status": "successful",
+        "message": "Items retrieved successfully!",
         "items": [item_view(item, with_owner=query.all_users) for item in items],
         "pagination": pagination,
     }
@@ -183,7 +184,13 @@ def list_items():
 def get_item(item_id: int):
     """Show one of the caller's items, with its version as the ETag."""
     item = get_owned_item(item_id)
-    response = jsonify({"status": "successful", "item": item_to_dict(item)})
+    response = jsonify(
+        {
+            "status": "successful",
+            "message": "Item retrieved successfully!",
+            "item": item_to_dict(item),
+        }
+    )
     response.set_etag(str(item.version))
     if request.if_none_match:
         # The client has a copy: 304 Not Modified if it is still current.
@@ -204,6 +211,7 @@ def update_item(item_id: int):
     body = {
         "status": "successful",
         "message": "Item updated successfully!",
+        "item_id": item.id,  # as the original API answered
         "item": item_to_dict(item),
     }
     return body, etag_headers(item)
@@ -217,4 +225,8 @@ def delete_item(item_id: int):
     record_history(g.user_id, "delete", item)
     item_store.delete_item(item)
     db.session.commit()
-    return {"status": "successful", "message": "Item deleted successfully!"}
+    return {
+        "status": "successful",
+        "message": "Item deleted successfully!",
+        "item_id": item_id,  # as the original API answered
+    }

@@ -1,5 +1,7 @@
 """A change and its history row commit together or not at all."""
 
+from unittest.mock import ANY
+
 import pytest
 from sqlalchemy import event, func, select, text
 
@@ -42,6 +44,7 @@ def assert_failed_cleanly(response):
         "status": "failed",
         "message": "Internal server error.",
         "errors": [],
+        "timestamp": ANY,
     }
     assert "history write failed" not in response.get_data(as_text=True)
 

@@ -1,5 +1,7 @@
 """Registration, login, logout and /me."""
 
+from unittest.mock import ANY
+
 import pytest
 from sqlalchemy import select
 
@@ -124,6 +126,7 @@ def test_wrong_password_and_unknown_user_look_the_same(auth, username, password)
         "status": "failed",
         "message": "Invalid username or password.",
         "errors": [],
+        "timestamp": ANY,
     }
 
 
@@ -157,6 +160,7 @@ def test_logout_ends_the_session(logged_in):
     assert response.get_json() == {
         "status": "successful",
         "message": "Logged out successfully!",
+        "timestamp": ANY,
     }
     assert logged_in.get("/me").status_code == 401
 

@@ -1,5 +1,7 @@
 """Inventory CRUD: the seed's contract, validation, ownership and paging."""
 
+from unittest.mock import ANY
+
 import pytest
 from sqlalchemy import func, select
 
@@ -149,7 +151,12 @@ def test_get_one_item(logged_in, make_item):
     item = make_item(logged_in)
     response = logged_in.get(f"/inventory/{item['id']}")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "successful", "item": item}
+    assert response.get_json() == {
+        "status": "successful",
+        "message": "Item retrieved successfully!",
+        "item": item,
+        "timestamp": ANY,
+    }
 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
@@ -220,6 +227,8 @@ def test_delete_removes_the_item(app, logged_in, make_item):
     assert response.get_json() == {
         "status": "successful",
         "message": "Item deleted successfully!",
+        "item_id": item["id"],
+        "timestamp": ANY,
     }
     assert logged_in.get(f"/inventory/{item['id']}").status_code == 404
     assert item_count(app) == 0
@@ -241,6 +250,7 @@ def test_item_routes_answer_404_for_other_users_and_missing_ids(
         "status": "failed",
         "message": "Item not found.",
         "errors": [],
+        "timestamp": ANY,
     }
     # Bob's item is untouched.
     assert other_client.get(f"/inventory/{bobs_item['id']}").get_json()["item"] == (

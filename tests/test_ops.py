@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 import requests
@@ -60,6 +61,7 @@ def test_health_reports_ok(client):
     assert response.get_json() == {
         "status": "successful",
         "checks": {"database": "ok", "session_store": "ok"},
+        "timestamp": ANY,
     }
     assert response.headers.get("Set-Cookie") is None
 
@@ -67,7 +69,11 @@ def test_health_reports_ok(client):
 def test_version_shows_the_api_version_and_nothing_about_the_runtime(client):
     response = client.get("/version")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "successful", "version": __version__}
+    assert response.get_json() == {
+        "status": "successful",
+        "version": __version__,
+        "timestamp": ANY,
+    }
     assert platform.python_version() not in response.get_data(as_text=True)
 
 

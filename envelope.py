@@ -1,0 +1,42 @@
+"""The response envelope: every JSON answer carries a UTC ``timestamp``.
+
+The original API answered every request with ``status``, ``message`` and a
+``timestamp``; its clients may read all three. Views and error handlers build
+``{"status": ..., ...}`` dicts and never think about the timestamp: the app's
+JSON provider adds it once, on the way out, to every top-level dict that has a
+``status`` (an envelope). Other JSON, such as the OpenAPI document, is left as
+it is.
+"""
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Response
+from flask.json.provider import DefaultJSONProvider
+
+
+def utc_timestamp() -> str:
+    """Return now in UTC as ISO 8601, e.g. ``2026-11-23T18:45:12.345678+00:00``."""
+    # Always six fractional digits (isoformat drops them when they are all
+    # zero), so clients parsing with a fixed pattern never meet a short one.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class EnvelopeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, adding ``timestamp`` to every response envelope.
+
+    ``response()`` builds the body of every ``jsonify(...)`` call and of every
+    dict a view returns, so this is the one place that stamps them all. It
+    costs one clock read and one shallow dict copy per response, instead of
+    re-parsing finished bodies in an ``after_request`` hook.
+    """
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Serialize the body like Flask, stamping it if it is an envelope."""
+        if len(args) == 1 and not kwargs:
+            body = args[0]
+            # A copy, not an update: the view's dict may be stored elsewhere
+            # (an idempotent replay stores it, and gets its own timestamp).
+            if isinstance(body, dict) and "status" in body and "timestamp" not in body:
+                args = ({**body, "timestamp": utc_timestamp()},)
+        return super().response(*args, **kwargs)
