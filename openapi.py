@@ -11,12 +11,13 @@ document and the URL map name exactly the same operations.
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import Flask
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from errors import HTTP_MESSAGES
 from models import (
     ACTION_TYPES,
     ENTITY_TYPES,
@@ -44,9 +45,20 @@ from schemas import (
     SupplierCreate,
     SupplierUpdate,
 )
+from sessions import STORE_DOWN_MESSAGE
 from version import __version__
 
 # --- Response shapes ------------------------------------------------------------
+
+# Every envelope's timestamp, in the examples (real ones are the time of the answer).
+EXAMPLE_TIME = "2026-11-23T18:45:12.345678+00:00"
+Timestamp = Annotated[
+    datetime,
+    Field(
+        description="When the answer was made: ISO 8601 in UTC, with microseconds.",
+        examples=[EXAMPLE_TIME],
+    ),
+]
 
 
 class Shape(BaseModel):
@@ -73,6 +85,7 @@ class Error(BaseModel):
     status: Literal["failed"]
     message: str
     errors: list[ErrorDetail]
+    timestamp: Timestamp
 
 
 class Owner(Shape):
@@ -203,6 +216,7 @@ class ImportRow(Shape):
 
 class Successful(Shape):
     status: Literal["successful"]
+    timestamp: Timestamp
 
 
 class Message(Successful):
@@ -222,20 +236,20 @@ class UserList(Successful):
     pagination: Pagination
 
 
-class ItemCreated(Message):
+class ItemSaved(Message):
     item_id: int
     item: Item
 
 
-class ItemMessage(Message):
+class ItemRead(Message):
     item: Item
 
 
-class ItemBody(Successful):
-    item: Item
+class ItemDeleted(Message):
+    item_id: int
 
 
-class ItemList(Successful):
+class ItemList(Message):
     items: list[Item]
     pagination: Pagination
 
@@ -266,7 +280,7 @@ class ImportReport(Message):
     rows: list[ImportRow]
 
 
-class HistoryList(Successful):
+class HistoryList(Message):
     history: list[HistoryRow]
     pagination: Pagination
 
@@ -336,6 +350,7 @@ ERROR_MEANINGS = {
     404: "No such resource, or not yours.",
     409: "Conflicts with existing data (taken name, in use, not enough stock...).",
     412: "If-Match names a version the item no longer has (see current_version).",
+    413: "The request body is larger than the limit.",
     415: "The body is not of the required content type.",
     422: "The Idempotency-Key was used for a different request.",
     429: "Too many attempts; retry after Retry-After seconds.",
@@ -400,7 +415,7 @@ UPDATE_ITEM = Operation(
     "Change an item's fields (partial)",
     "inventory",
     200,
-    ItemMessage,
+    ItemSaved,
     ITEM_WRITE,
     ItemUpdate,
     headers=("If-Match",),
@@ -435,7 +450,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Add an item",
         "inventory",
         201,
-        ItemCreated,
+        ItemSaved,
         (400, 401, 409, 415, 422),
         ItemCreate,
         headers=("Idempotency-Key",),
@@ -452,7 +467,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Show one of your items (its version is the ETag)",
         "inventory",
         200,
-        ItemBody,
+        ItemRead,
         (401, 404),
         extra_statuses={304: "Not modified (If-None-Match matched)."},
     ),
@@ -462,7 +477,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Delete an item (its history stays)",
         "inventory",
         200,
-        Message,
+        ItemDeleted,
         (401, 404, 412),
         headers=("If-Match",),
     ),
@@ -594,9 +609,216 @@ TAGS = (
 )
 
 
+# --- Error examples ---------------------------------------------------------------
+# Real answers of this API (tests/test_openapi.py provokes them and compares), so
+# that /docs shows what a client will meet instead of generated placeholders.
+
+
+def _error(summary: str, message: str, *errors: dict, **extra: Any) -> dict:
+    value = {"status": "failed", "message": message, "errors": list(errors)}
+    return {"summary": summary, "value": {**value, **extra, "timestamp": EXAMPLE_TIME}}
+
+
+def _field(field: str | None, message: str, **more: Any) -> dict[str, Any]:
+    return {"field": field, "message": message, **more}
+
+
+BAD_BODY = {
+    "invalid_field": _error(
+        "A field is invalid",
+        "Validation failed.",
+        _field("quantity", "Input should be a valid integer"),
+    ),
+    "not_an_object": _error(
+        "The body is not a JSON object", "Request body must be a JSON object."
+    ),
+}
+BAD_QUERY = {
+    "unknown_parameter": _error(
+        "A misspelt query parameter",
+        "Invalid query parameters.",
+        _field("perpage", "Unknown field."),
+    )
+}
+NOT_LOGGED_IN = {"not_logged_in": _error("No session", HTTP_MESSAGES[401])}
+NOT_ADMIN = {"not_admin": _error("A staff user", "This needs the admin role.")}
+NOT_FOUND_BY_TAG = {
+    "inventory": "Item not found.",
+    "stock": "Item not found.",
+    "categories": "Category not found.",
+    "suppliers": "Supplier not found.",
+    "users": "User not found.",
+}
+RACE = {
+    "concurrent_change": _error(
+        "Another request changed the same data",
+        "The data changed while this request ran; nothing was saved. Retry.",
+    )
+}
+SKU_TAKEN = {
+    "sku_taken": _error(
+        "The SKU is taken",
+        "SKU already in use.",
+        _field("sku", "You already have an item with SKU LAP-1."),
+    )
+}
+STALE_VERSION = {
+    "stale_version": _error(
+        "Someone changed the item since you read it",
+        "The item has changed since you read it (now version 3); "
+        "fetch it again and retry.",
+        current_version=3,
+    )
+}
+WRONG_TYPE = {"not_json": _error("Not JSON", HTTP_MESSAGES[415])}
+KEY_REUSED = {
+    "key_reused": _error(
+        "The key belongs to another request",
+        "This Idempotency-Key was already used for a different request; "
+        "use a new key for a new request.",
+    )
+}
+UNAVAILABLE = {
+    "database": _error(
+        "The database is down or locked",
+        "The database is busy or unavailable; please retry shortly.",
+    ),
+    "session_store": _error("The session store is down", STORE_DOWN_MESSAGE),
+}
+ERROR_EXAMPLES: dict[int, dict[str, dict]] = {
+    401: NOT_LOGGED_IN,
+    403: NOT_ADMIN,
+    409: RACE,
+    412: STALE_VERSION,
+    415: WRONG_TYPE,
+    422: KEY_REUSED,
+    503: UNAVAILABLE,
+}
+
+
+def _catalog_examples(noun: str, plural: str) -> dict[str, dict[int, dict]]:
+    title = noun.capitalize()
+    name_taken = {
+        "name_taken": _error(
+            "The name is taken",
+            f"{title} name already in use.",
+            _field("name", f"A {noun} named 'Tools' already exists."),
+        )
+    }
+    return {
+        f"{plural}.create_entry": {409: name_taken},
+        f"{plural}.update_entry": {409: name_taken},
+        f"{plural}.delete_entry": {
+            409: {
+                "in_use": _error(
+                    "Items still use it",
+                    f"{title} is in use: 3 items use it. Reassign them first.",
+                )
+            }
+        },
+    }
+
+
+# Where an operation answers in its own words.
+ENDPOINT_EXAMPLES: dict[str, dict[int, dict[str, dict]]] = {
+    "auth.register": {
+        409: {
+            "taken": _error(
+                "The username is taken",
+                "Username or email already registered.",
+                _field("username", "This username is already taken."),
+            )
+        },
+        429: {
+            "too_many": _error(
+                "Too many accounts from one address",
+                "Too many accounts created from this address; try again later.",
+            )
+        },
+    },
+    "auth.login": {
+        401: {
+            "bad_credentials": _error(
+                "Wrong username or password", "Invalid username or password."
+            )
+        },
+        429: {
+            "failed_logins": _error(
+                "Too many failed logins for one username",
+                "Too many failed logins for this username; try again later.",
+            ),
+            "attempts": _error(
+                "Too many logins from one address",
+                "Too many login attempts from this address; try again later.",
+            ),
+        },
+    },
+    "inventory.create_item": {409: SKU_TAKEN},
+    "inventory.update_item": {409: SKU_TAKEN},
+    "stock.change_stock": {
+        409: {
+            "not_enough_stock": _error(
+                "The change would take the quantity below zero",
+                "Not enough stock: the quantity is 5, so a change of -10 would "
+                "take it below zero.",
+                quantity=5,
+            )
+        }
+    },
+    "inventory_csv.import_csv": {
+        400: {
+            "bad_rows": _error(
+                "A row is invalid (nothing is imported)",
+                "Import rejected: 1 row(s) have errors; nothing was changed.",
+                _field("price", "Must be a number such as 12 or 12.50.", row=2),
+            )
+        },
+        415: {"not_csv": _error("Not CSV", "Content-Type must be text/csv.")},
+    },
+    "users.change_role": {
+        409: {
+            "last_admin": _error(
+                "Demoting the last admin", "The last admin cannot be demoted."
+            )
+        }
+    },
+    "ops.health": {
+        503: {
+            "database_down": _error(
+                "The database does not answer",
+                "Unavailable: database.",
+                _field("database", "Unavailable."),
+                checks={"database": "unavailable", "session_store": "ok"},
+            )
+        }
+    },
+    **_catalog_examples("category", "categories"),
+    **_catalog_examples("supplier", "suppliers"),
+}
+
+
+def _error_examples(
+    op: Operation, endpoint: str, status: int, body_limit_kb: int
+) -> dict[str, dict]:
+    """Return the documented examples of ``op`` answering ``status``."""
+    own = ENDPOINT_EXAMPLES.get(endpoint, {})
+    if status in own:
+        return own[status]
+    if status == 400:
+        return BAD_BODY if op.body is not None else BAD_QUERY
+    if status == 404:
+        message = NOT_FOUND_BY_TAG.get(op.tag, HTTP_MESSAGES[404])
+        return {"not_found": _error("No such resource, or not yours", message)}
+    if status == 413:
+        message = f"Request body is too large (limit {body_limit_kb} KB)."
+        return {"too_large": _error("The body is over the limit", message)}
+    return ERROR_EXAMPLES[status]
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for every documented route of ``app``."""
     components = _component_schemas()
+    body_limit_kb = app.config["MAX_CONTENT_LENGTH"] // 1024
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -605,7 +827,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                 continue  # the document test reports undocumented routes
             path, parameters = _path_and_parameters(rule)
             paths.setdefault(path, {})[method.lower()] = _operation(
-                operation, rule.endpoint, method, parameters
+                operation, rule.endpoint, method, parameters, body_limit_kb
             )
     return {
         "openapi": "3.1.0",
@@ -655,12 +877,14 @@ def _path_and_parameters(rule) -> tuple[str, list[dict[str, Any]]]:
     return path, parameters
 
 
-def _operation(op: Operation, endpoint: str, method: str, parameters: list) -> dict:
+def _operation(
+    op: Operation, endpoint: str, method: str, parameters: list, body_limit_kb: int
+) -> dict:
     document: dict[str, Any] = {
         "operationId": f"{endpoint.replace('.', '_')}_{method.lower()}",
         "summary": op.summary,
         "tags": [op.tag],
-        "responses": _responses(op),
+        "responses": _responses(op, endpoint, body_limit_kb),
     }
     parameters = parameters + [
         {"name": name, "in": "header", "required": False, **HEADERS[name]}
@@ -684,7 +908,7 @@ def _operation(op: Operation, endpoint: str, method: str, parameters: list) -> d
     return document
 
 
-def _responses(op: Operation) -> dict[str, Any]:
+def _responses(op: Operation, endpoint: str, body_limit_kb: int) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.success): {"description": "Success."}}
     if isinstance(op.returns, type):
         responses[str(op.success)]["content"] = {
@@ -698,22 +922,24 @@ def _responses(op: Operation) -> dict[str, Any]:
         responses[str(op.success)]["content"] = {
             op.returns: {"schema": {"type": "string"}}
         }
-    for status in op.errors:
+    statuses = list(op.errors)
+    if op.body is not None or op.body_media_type != "application/json":
+        statuses.append(413)  # any request body can be over the limit
+    statuses.append(503)  # every operation can meet a store that is down
+    for status in statuses:
+        examples = _error_examples(op, endpoint, status, body_limit_kb)
         responses.setdefault(
             str(status),
             {
                 "description": ERROR_MEANINGS[status],
-                "content": {"application/json": {"schema": _ref(Error)}},
+                "content": {
+                    "application/json": {"schema": _ref(Error), "examples": examples}
+                },
             },
         )
     for status, description in op.extra_statuses.items():
         # Reword a documented error, or add a status without a body (304).
         responses.setdefault(str(status), {})["description"] = description
-    if 503 not in op.errors:
-        responses["503"] = {
-            "description": ERROR_MEANINGS[503],
-            "content": {"application/json": {"schema": _ref(Error)}},
-        }
     return responses
 
 
