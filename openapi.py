@@ -101,9 +101,23 @@ class User(Shape):
     created_at: datetime
 
 
+# Open objects (any keys) get an example: without one, Swagger UI invents
+# "additionalProp1" keys on /docs.
+Changes = Annotated[
+    dict[str, list[Any]] | None,
+    Field(
+        description="Each changed field as [old, new].",
+        examples=[{"quantity": [5, 10], "item_name": ["Laptop", "Updated Laptop"]}],
+    ),
+]
+
+
 class Metadata(Shape):
     tags: list[str]
-    specifications: dict[str, str | int | float]
+    specifications: Annotated[
+        dict[str, str | int | float],
+        Field(examples=[{"ram_gb": 16, "colour": "silver"}]),
+    ]
     care_instructions: str | None
     seo_title: str | None
     seo_description: str | None
@@ -160,8 +174,14 @@ class HistoryRow(Shape):
     entity_name: str | None
     item_id: int | None
     item_name: str | None
-    changes: dict[str, list[Any]] | None
-    details: dict[str, Any] | None
+    changes: Changes
+    details: Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="More about the action, e.g. a stock movement's reason.",
+            examples=[{"reason": "sale", "note": "Order 17", "change": -3}],
+        ),
+    ]
     timestamp: datetime
     relative_time: str
     owner: Owner | None = None  # only with all=true
@@ -211,7 +231,7 @@ class ImportRow(Shape):
     item_name: str | None
     action: Literal["create", "update", "unchanged"]
     item_id: int | None
-    changes: dict[str, list[Any]] | None
+    changes: Changes
 
 
 class Successful(Shape):
