@@ -2,8 +2,10 @@
 
 Run ``python scripts/build_postman_collection.py`` after changing the API; the
 committed JSON is what Postman imports and what ``make postman`` runs with
-newman. Variables: ``baseUrl``, ``adminUsername`` and ``adminPassword`` (the
-run sets them; in Postman, set them on the collection).
+newman. Variables: ``baseUrl``, ``adminUsername`` and ``adminPassword``.
+``scripts/postman.sh`` fills them in for the admin its live server creates; in
+Postman, set them on the collection. The collection registers its own user
+with a generated password, so there is nothing else to type.
 """
 
 import json
@@ -13,15 +15,33 @@ OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "postman_collection.j
 NUMERIC_VARIABLES = ("categoryId", "supplierId", "userId", "itemId")
 
 
-def ok(status: int = 200) -> str:
-    return (
+# Every JSON answer carries when it was made: ISO 8601, UTC, microseconds.
+TIMESTAMP_TEST = (
+    'pm.test("UTC timestamp", () => {\n'
+    "  const stamp = pm.response.json().timestamp;\n"
+    "  pm.expect(stamp).to.match(/^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00$/);\n"
+    '  pm.expect(Date.parse(stamp)).to.be.a("number").and.not.NaN;\n'
+    "});"
+)
+
+
+def ok(status: int = 200, message: str | None = None) -> str:
+    """Tests for a success: status, envelope, timestamp and, if given, message."""
+    tests = (
         f'pm.test("status is {status}", () => pm.response.to.have.status({status}));\n'
         'pm.test("successful envelope", () => '
-        'pm.expect(pm.response.json().status).to.eql("successful"));'
+        'pm.expect(pm.response.json().status).to.eql("successful"));\n' + TIMESTAMP_TEST
     )
+    if message is not None:
+        tests += (
+            f'\npm.test("says {message}", () => '
+            f"pm.expect(pm.response.json().message).to.eql({json.dumps(message)}));"
+        )
+    return tests
 
 
 def failed(status: int) -> str:
+    """Tests for an error: status, the error envelope and its timestamp."""
     return (
         f'pm.test("status is {status}", () => pm.response.to.have.status({status}));\n'
         'pm.test("error envelope", () => {\n'
@@ -29,7 +49,7 @@ def failed(status: int) -> str:
         '  pm.expect(body.status).to.eql("failed");\n'
         '  pm.expect(body.message).to.be.a("string");\n'
         '  pm.expect(body.errors).to.be.an("array");\n'
-        "});"
+        "});\n" + TIMESTAMP_TEST
     )
 
 
@@ -156,9 +176,10 @@ account = folder(
                 "email": "{{username}}@example.com",
                 "password": "{{password}}",
             },
+            # A fresh user each run, with a generated password (letters and digits).
             prerequest='pm.collectionVariables.set("username", "postman_" + Date.now());\n'
-            'pm.collectionVariables.set("password", "postman-pass-1");',
-            tests=ok(201)
+            'pm.collectionVariables.set("password", "Pm-" + Date.now() + "-" + Math.random().toString(36).slice(2));',
+            tests=ok(201, "User registered successfully!")
             + '\npm.test("staff by default", () => pm.expect(pm.response.json().user.role).to.eql("staff"));\n'
             'pm.collectionVariables.set("userId", pm.response.json().user.id);',
         ),
@@ -185,7 +206,7 @@ account = folder(
             "POST",
             "/login",
             body=USER_LOGIN,
-            tests=ok()
+            tests=ok(200, "Login successful!")
             + '\npm.test("session cookie", () => pm.expect(pm.cookies.has("session")).to.be.true);',
         ),
         request(
@@ -207,7 +228,10 @@ admin = folder(
             "POST",
             "/login",
             body=ADMIN_LOGIN,
-            tests=ok()
+            prerequest='if (!pm.variables.get("adminPassword")) {\n'
+            '  throw new Error("Set adminUsername and adminPassword on the collection '
+            '(an admin made with flask create-admin); scripts/postman.sh sets them.");\n}',
+            tests=ok(200, "Login successful!")
             + '\npm.test("is admin", () => pm.expect(pm.response.json().user.role).to.eql("admin"));',
         ),
         request(
@@ -332,7 +356,7 @@ inventory = folder(
             body=LAPTOP,
             prerequest='pm.collectionVariables.set("idempotencyKey", "create-" + Date.now());\n'
             'pm.collectionVariables.set("sku", "PM-" + Date.now());',
-            tests=ok(201)
+            tests=ok(201, "Item created successfully!")
             + '\npm.collectionVariables.set("itemId", pm.response.json().item_id);\n'
             'pm.test("names embedded", () => pm.expect(pm.response.json().item.category_name).to.include("Postman"));',
         ),
@@ -357,14 +381,14 @@ inventory = folder(
             "Find items",
             "GET",
             "/inventory?q=laptop&tag=electronics&sort=-price",
-            tests=ok()
+            tests=ok(200, "Items retrieved successfully!")
             + '\npm.test("found it", () => pm.expect(pm.response.json().items.map(i => i.id)).to.include(pm.collectionVariables.get("itemId")));',
         ),
         request(
             "Show the item (ETag)",
             "GET",
             "/inventory/{{itemId}}",
-            tests=ok()
+            tests=ok(200, "Item retrieved successfully!")
             + '\npm.collectionVariables.set("etag", pm.response.headers.get("ETag"));',
         ),
         request(
@@ -373,7 +397,7 @@ inventory = folder(
             "/inventory/{{itemId}}",
             headers={"If-Match": "{{etag}}"},
             body={"item_name": "Updated Laptop", "quantity": 10, "price": 1100.00},
-            tests=ok()
+            tests=ok(200, "Item updated successfully!")
             + '\npm.collectionVariables.set("etag", pm.response.headers.get("ETag"));',
         ),
         request(
@@ -457,7 +481,7 @@ inventory = folder(
             "History of the item",
             "GET",
             "/history?item_id={{itemId}}",
-            tests=ok()
+            tests=ok(200, "History retrieved successfully!")
             + '\npm.test("newest first", () => pm.expect(pm.response.json().history[0].action_type).to.eql("stock"));',
         ),
         request(
@@ -466,9 +490,16 @@ inventory = folder(
             "/inventory?all=true",
             tests=failed(403),
         ),
-        request("Delete the item", "DELETE", "/inventory/{{itemId}}", tests=ok()),
+        request(
+            "Delete the item",
+            "DELETE",
+            "/inventory/{{itemId}}",
+            tests=ok(200, "Item deleted successfully!"),
+        ),
         request("The item is gone", "GET", "/inventory/{{itemId}}", tests=failed(404)),
-        request("Log out", "POST", "/logout", tests=ok()),
+        request(
+            "Log out", "POST", "/logout", tests=ok(200, "Logged out successfully!")
+        ),
         request("Logged out", "GET", "/me", tests=failed(401)),
     ],
 )
@@ -478,7 +509,9 @@ COLLECTION = {
         "name": "Inventory API",
         "description": "Every endpoint in order, with tests. Set baseUrl (default "
         "http://localhost:5000) and an admin's adminUsername/adminPassword "
-        "(flask create-admin).",
+        "(flask create-admin); scripts/postman.sh sets all three for the admin of "
+        "the live server it starts. The collection registers its own user with a "
+        "generated password.",
         "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
     },
     "variable": [
