@@ -68,8 +68,16 @@ SUCCESSES = {
     ("GET", "suppliers.list_entries"): ("/suppliers", None, 200),
     ("GET", "suppliers.get_entry_view"): ("/suppliers/{supplier}", None, 200),
     ("POST", "suppliers.create_entry"): ("/suppliers", {"name": "Acme"}, 201),
-    ("PUT", "suppliers.update_entry"): ("/suppliers/{supplier}", {"phone": "+1 555 0100"}, 200),
-    ("PATCH", "suppliers.update_entry"): ("/suppliers/{supplier}", {"phone": "+1 555 0101"}, 200),
+    ("PUT", "suppliers.update_entry"): (
+        "/suppliers/{supplier}",
+        {"phone": "+1 555 0100"},
+        200,
+    ),
+    ("PATCH", "suppliers.update_entry"): (
+        "/suppliers/{supplier}",
+        {"phone": "+1 555 0101"},
+        200,
+    ),
     ("DELETE", "suppliers.delete_entry"): ("/suppliers/{supplier}", None, 200),
     ("GET", "users.list_users"): ("/users", None, 200),
     ("GET", "users.get_user_view"): ("/users/{user}", None, 200),
