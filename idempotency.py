@@ -62,7 +62,10 @@ def idempotent(view):
 def remember_response(
     body: dict[str, Any], status_code: int, headers: dict[str, str] | None = None
 ) -> None:
-    """Store this response under the request's key, if any; call before commit."""
+    """Store this response under the request's key, if any; call before commit.
+
+    With a key, ``body`` gets its ``timestamp`` here, so the replay matches it.
+    """
     pending = g.get("idempotency")
     if pending is None:
         return

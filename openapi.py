@@ -855,7 +855,9 @@ def build_document(app: Flask) -> dict[str, Any]:
             "title": "Inventory API",
             "version": __version__,
             "description": "Inventory management with server-side sessions. Log in "
-            "with POST /login; the session cookie authenticates the rest.",
+            "with POST /login; the session cookie authenticates the rest. Every JSON "
+            "answer is an envelope with `status` and a UTC `timestamp` (ISO 8601); "
+            "errors always add `message` and `errors`.",
         },
         "tags": [{"name": name, "description": text} for name, text in TAGS],
         "paths": paths,
