@@ -1,11 +1,13 @@
 """The response envelope: every JSON answer carries a UTC ``timestamp``.
 
 The original API answered every request with ``status``, ``message`` and a
-``timestamp``; its clients may read all three. Views and error handlers build
-``{"status": ..., ...}`` dicts and never think about the timestamp: the app's
-JSON provider adds it once, on the way out, to every top-level dict that has a
-``status`` (an envelope). Other JSON, such as the OpenAPI document, is left as
-it is.
+``timestamp``; its clients may read all three. Views build ``{"status": ...}``
+dicts and never think about the timestamp: the app's JSON provider adds it on
+the way out to every top-level dict that has a ``status`` (an envelope).
+
+The OpenAPI document is JSON too, but a document, not an answer in the
+envelope (it has no ``status``): it is left as it is, so it stays exactly the
+OpenAPI that tools expect and the same on every request.
 """
 
 from datetime import datetime, timezone
@@ -35,8 +37,8 @@ class EnvelopeJSONProvider(DefaultJSONProvider):
         """Serialize the body like Flask, stamping it if it is an envelope."""
         if len(args) == 1 and not kwargs:
             body = args[0]
-            # A copy, not an update: the view's dict may be stored elsewhere
-            # (an idempotent replay stores it, and gets its own timestamp).
+            # A copy, not an update: the dict is the caller's, and is not
+            # ours to change behind its back.
             if isinstance(body, dict) and "status" in body and "timestamp" not in body:
                 args = ({**body, "timestamp": utc_timestamp()},)
         return super().response(*args, **kwargs)
