@@ -1,4 +1,9 @@
-"""Every error, Werkzeug's own included, is the JSON envelope, never a stack trace."""
+"""Every error, Werkzeug's own included, is the JSON envelope, never a stack trace.
+
+The envelope carries a UTC timestamp, as the original API's answers did.
+"""
+
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +20,8 @@ def assert_envelope(response, status_code):
     assert body["status"] == "failed"
     assert isinstance(body["message"], str) and body["message"]
     assert isinstance(body["errors"], list)
+    stamp = datetime.fromisoformat(body["timestamp"])
+    assert stamp.utcoffset() == timedelta(0)
     return body
 
 
