@@ -9,6 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 import redis
@@ -206,6 +207,7 @@ def test_a_rate_limit_store_lost_mid_request_refuses_the_attempt(
         "status": "failed",
         "message": "The rate-limit store is unavailable; please retry shortly.",
         "errors": [],
+        "timestamp": ANY,
     }
     assert response.headers["Retry-After"] == "1"
     assert "Set-Cookie" not in response.headers

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 import requests
@@ -228,7 +229,12 @@ def test_oversized_requests_get_the_json_envelope(
     response = requests.get(f"{server}{path}", headers=headers, timeout=ANSWER_TIMEOUT)
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/json"
-    assert response.json() == {"status": "failed", "message": message, "errors": []}
+    assert response.json() == {
+        "status": "failed",
+        "message": message,
+        "errors": [],
+        "timestamp": ANY,
+    }
     # The headers the API sends on every response.
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
@@ -245,6 +251,7 @@ def test_a_malformed_request_gets_a_json_400(server):
         "status": "failed",
         "message": "Malformed HTTP request.",
         "errors": [],
+        "timestamp": ANY,
     }
 
 
@@ -269,4 +276,5 @@ def test_a_slow_body_gets_a_json_408(impatient_server):
         "status": "failed",
         "message": "Request Timeout.",
         "errors": [],
+        "timestamp": ANY,
     }
