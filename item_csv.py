@@ -36,6 +36,7 @@ from models import (
     Category,
     Item,
     Supplier,
+    fold,
     item_to_dict,
     preview_changes,
     record_history,
@@ -197,15 +198,13 @@ def _check_header(fieldnames: list[str] | None) -> list[str]:
 
 
 def _catalog_ids() -> dict[str, dict[str, int]]:
+    # Keyed by folded name (models.fold), as the catalog's own uniqueness is.
     return {
-        "category": {
-            n.lower(): i
-            for i, n in db.session.execute(select(Category.id, Category.name))
-        },
-        "supplier": {
-            n.lower(): i
-            for i, n in db.session.execute(select(Supplier.id, Supplier.name))
-        },
+        column: {
+            key: entry_id
+            for key, entry_id in db.session.execute(select(model.name_key, model.id))
+        }
+        for column, model in (("category", Category), ("supplier", Supplier))
     }
 
 
@@ -260,7 +259,7 @@ def _convert(column: str, cell: str, catalog: dict) -> dict[str, Any]:
     if column in ("category", "supplier"):
         if cell == "":
             return {f"{column}_id": None}
-        catalog_id = catalog[column].get(cell.lower())
+        catalog_id = catalog[column].get(fold(cell))
         if catalog_id is None:
             raise ValueError(f"No {column} named {cell!r}.")
         return {f"{column}_id": catalog_id}

@@ -52,9 +52,10 @@ def _name_of(catalog) -> Any:
 
 
 # Everything an item's view shows. "metadata" is the column's name in the
-# table; the model calls the attribute "details".
+# table; the model calls the attribute "details". The search key only serves
+# searches (see models.Searchable).
 ITEM_COLUMNS = (
-    *(column for column in items.c if column.name != "metadata"),
+    *(column for column in items.c if column.name not in ("metadata", "search_key")),
     items.c.metadata.label("details"),
     _name_of(Category),
     _name_of(Supplier),
@@ -79,12 +80,18 @@ SELECT_ITEM = select(*ITEM_COLUMNS).where(
     items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
 )
 INSERT_ITEM = insert(items).returning(items.c.id)
-# Writes every editable column; the caller holds the row's lock (stock.lock_item),
-# so columns it did not change are written back as they are.
+# Writes every editable column, and the search key made from them; the caller
+# holds the row's lock (stock.lock_item), so columns it did not change are
+# written back as they are.
 WRITE_ITEM = (
     update(items)
     .where(items.c.id == bindparam("item_id"))
-    .values({column: bindparam(f"new_{column}") for column in EDITABLE_COLUMNS})
+    .values(
+        {
+            column: bindparam(f"new_{column}")
+            for column in (*EDITABLE_COLUMNS, "search_key")
+        }
+    )
     .returning(*ITEM_COLUMNS)
 )
 DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
@@ -149,6 +156,7 @@ def insert_item(fields: dict[str, Any]) -> Row:
             INSERT_ITEM,
             {
                 **values,
+                "search_key": Item.search_key_for(values),
                 "user_id": g.user_id,
                 "starting_quantity": values["quantity"],
                 "version": 1,
@@ -170,6 +178,7 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
         column: getattr(locked, _attribute(column)) for column in EDITABLE_COLUMNS
     }
     values.update(stored_values(fields))
+    values["search_key"] = Item.search_key_for(values)
     parameters = {f"new_{column}": value for column, value in values.items()}
     item = connection().execute(WRITE_ITEM, {"item_id": locked.id, **parameters}).one()
     if "metadata" in changes:

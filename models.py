@@ -1,5 +1,7 @@
 """Database models: users, the catalog, inventory items, and the history of changes."""
 
+import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -10,8 +12,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     TypeDecorator,
     bindparam,
+    event,
     func,
     insert,
     select,
@@ -64,12 +68,71 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def fold(text: str) -> str:
+    """Return ``text`` case-folded, for comparing text while ignoring case.
+
+    Python's full Unicode case folding: "ÉPICES" and "épices", "STRASSE" and
+    "straße", "ΟΔΟΣ" and "οδος" fold alike. The databases cannot do this
+    themselves (SQLite's lower() and LIKE fold ASCII only, PostgreSQL's lower()
+    leaves ß alone), so the folded text is stored in key columns and compared
+    there. It works on the canonical decomposition and composes again, so an
+    "é" typed as one character or as "e" plus an accent folds the same.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+
+
+# Joins a row's searched fields in its search key. The ASCII unit separator,
+# made for this: a search cannot match across two fields unless it contains one.
+SEARCH_SEPARATOR = "\x1f"
+
+
+class Searchable:
+    """A model whose ``?q=`` search looks in ``search_key``: its text, folded.
+
+    The key is the fields named in SEARCHED_FIELDS, each folded, joined by
+    SEARCH_SEPARATOR. The ORM refreshes it before every INSERT and UPDATE (see
+    the listener below); the Core statements in item_store.py fill it
+    themselves with search_key_for().
+    """
+
+    SEARCHED_FIELDS: tuple[str, ...] = ()
+
+    # Deferred: only searches read it, and lists need not load it.
+    search_key: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @classmethod
+    def search_key_for(cls, values: Mapping[str, Any]) -> str:
+        """Return the search key of a row with these field values."""
+        return SEARCH_SEPARATOR.join(
+            fold(values.get(field) or "") for field in cls.SEARCHED_FIELDS
+        )
+
+    def refresh_keys(self) -> None:
+        """Recompute the folded keys from the current field values."""
+        self.search_key = self.search_key_for(
+            {field: getattr(self, field) for field in self.SEARCHED_FIELDS}
+        )
+
+
+@event.listens_for(Searchable, "before_insert", propagate=True)
+@event.listens_for(Searchable, "before_update", propagate=True)
+def _refresh_keys(mapper, connection, target: Searchable) -> None:
+    target.refresh_keys()
+
+
 class LastAdminError(Exception):
     """Demoting this user would leave no admin."""
 
 
+# Ids are never reused, so an id a client or a history row holds always means
+# the same thing. PostgreSQL's sequences never go back; SQLite without
+# AUTOINCREMENT hands out max(id) + 1, the id of a row just deleted.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class User(db.Model):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(30))
@@ -163,11 +226,15 @@ Index("uq_users_username_lower", func.lower(User.username), unique=True)
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
-class CatalogEntry:
+class CatalogEntry(Searchable):
     """Columns and behaviour shared by categories and suppliers."""
+
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The folded name: names are unique ignoring case (a unique index below).
+    name_key: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
@@ -179,6 +246,11 @@ class CatalogEntry:
     @property
     def history_name(self) -> str:
         return self.name
+
+    def refresh_keys(self) -> None:
+        """Recompute the folded keys, the name's included."""
+        super().refresh_keys()
+        self.name_key = fold(self.name)
 
     def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
         """Set ``fields`` and return those that changed as {field: [old, new]}."""
@@ -205,6 +277,7 @@ class Category(CatalogEntry, db.Model):
 
     history_type = "category"
     EDITABLE_FIELDS = ("name", "description")
+    SEARCHED_FIELDS = ("name", "description")
 
 
 class Supplier(CatalogEntry, db.Model):
@@ -217,13 +290,14 @@ class Supplier(CatalogEntry, db.Model):
 
     history_type = "supplier"
     EDITABLE_FIELDS = ("name", "contact_name", "email", "phone", "address")
+    SEARCHED_FIELDS = ("name", "contact_name", "email")
 
 
-Index("uq_categories_name_lower", func.lower(Category.name), unique=True)
-Index("uq_suppliers_name_lower", func.lower(Supplier.name), unique=True)
+Index("uq_categories_name_key", Category.name_key, unique=True)
+Index("uq_suppliers_name_key", Supplier.name_key, unique=True)
 
 
-class Item(db.Model):
+class Item(Searchable, db.Model):
     __tablename__ = "inventory"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,9 +351,11 @@ class Item(db.Model):
         # this?" and a user's filter by category or supplier.
         Index("ix_inventory_category_user", "category_id", "user_id"),
         Index("ix_inventory_supplier_user", "supplier_id", "user_id"),
+        NEVER_REUSE_IDS,
     )
 
     history_type = "item"
+    SEARCHED_FIELDS = ("item_name", "description", "sku")
 
     @property
     def history_name(self) -> str:
@@ -438,6 +514,7 @@ class StockMovement(db.Model):
     __table_args__ = (
         Index("ix_stock_movements_item", "item_id", "id"),
         Index("ix_stock_movements_item_reason_time", "item_id", "reason", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     def to_dict(self) -> dict[str, Any]:
@@ -481,6 +558,7 @@ class IdempotencyKey(db.Model):
         # answers with the first one's response instead.
         Index("uq_idempotency_user_key", "user_id", "key", unique=True),
         Index("ix_idempotency_created", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
 
@@ -507,6 +585,7 @@ class History(db.Model):
     __table_args__ = (
         Index("ix_history_user_timestamp", "user_id", "timestamp", "id"),
         Index("ix_history_entity", "entity_type", "entity_id"),
+        NEVER_REUSE_IDS,
     )
 
     def to_dict(self) -> dict[str, Any]:

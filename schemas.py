@@ -11,6 +11,8 @@ the 72-byte password limit, is explained at ``Password``.)
 """
 
 import re
+import sys
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -40,18 +42,61 @@ from models import (
 MAX_AMOUNT = 1_000_000_000
 # bcrypt only looks at the first 72 bytes, and bcrypt 5 raises beyond that.
 PASSWORD_MAX_BYTES = 72
-# A letter (any script) and a digit, anywhere.
-PASSWORD_PATTERN = r"^(?=.*[^\W\d_])(?=.*\d)"
+# A letter (any script) and a digit, anywhere; never NUL, which bcrypt refuses.
+PASSWORD_PATTERN = r"^(?=.*[^\W\d_])(?=.*\d)[^\u0000]*$"
 # The HTML standard's definition of a valid e-mail address, plus a dot in the
 # domain; the API applies exactly this pattern, which the document states.
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
-# "Blank" means only spaces, tabs and line breaks. Spelled out, because regex
-# engines disagree on what \s covers (Python's includes \x1c-\x1f).
-BLANK = " \t\r\n"
-NOT_BLANK = r"[^ \t\r\n]"  # contains at least one non-blank character
+
+
+# "Blank" means invisible: Unicode whitespace (all that str.isspace() calls
+# space: no-break, em and ideographic spaces, line separators...) and the
+# invisible format characters (category Cf: zero-width space and joiners, the
+# byte-order mark, word joiner...). A name made only of these would look empty,
+# so it is refused, and they are trimmed from both ends of names and tags.
+BLANK = "".join(
+    character
+    for character in map(chr, range(sys.maxunicode + 1))
+    if character.isspace() or unicodedata.category(character) == "Cf"
+)
+
+
+def _char_class(characters: str) -> str:
+    """Write ``characters`` as the inside of a regex [...] class, as ranges.
+
+    Escaped as \\uXXXX, which Python and JSON Schema (ECMA-262) read alike;
+    characters beyond U+FFFF have no such escape and are written as themselves.
+    """
+    codes = sorted(map(ord, characters))
+    runs, start = [], codes[0]
+    for previous, code in zip(codes, [*codes[1:], None], strict=True):
+        if code != previous + 1:
+            runs.append((start, previous))
+            start = code
+
+    def escape(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    return "".join(
+        escape(first) if first == last else f"{escape(first)}-{escape(last)}"
+        for first, last in runs
+    )
+
+
+BLANK_CLASS = _char_class(BLANK)
+# PostgreSQL text cannot hold U+0000 (psycopg refuses it), so no text input may
+# contain it, whatever the database. These are patterns, not Python checks, so
+# that the OpenAPI document states the rule too. (Python's $ also matches
+# before a final line break, but these classes include line breaks, so the
+# patterns match exactly what JSON Schema's would.)
+NO_NUL = r"^[^\u0000]*$"
+# Not blank and no NUL: blanks, one visible character, then anything but NUL.
+# Written so that no character can match two ways: checking takes linear time.
+NOT_BLANK = rf"^[{BLANK_CLASS}]*[^\u0000{BLANK_CLASS}][^\u0000]*$"
+NUL_MESSAGE = "Must not contain the NUL character (U+0000)."
 NUMBER = (
     r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # as JSON writes them
 )
@@ -61,9 +106,10 @@ PHONE_PATTERN = r"^\+?[0-9 ().-]{5,30}$"
 
 PATTERN_MESSAGES.update(
     {
-        PASSWORD_PATTERN: "Must contain at least one letter and one digit.",
+        PASSWORD_PATTERN: "Must contain a letter and a digit, and no NUL (U+0000).",
         EMAIL_PATTERN: "Must be a valid e-mail address.",
-        NOT_BLANK: "Must not be blank.",
+        NO_NUL: NUL_MESSAGE,
+        NOT_BLANK: "Must not be blank, nor contain the NUL character (U+0000).",
         USERNAME_PATTERN: "Must be 3-30 letters, digits or underscores.",
         SKU_PATTERN: "Must be 1-64 of A-Z a-z 0-9 . _ / -, starting alphanumeric.",
         PHONE_PATTERN: "Must be a phone number: digits, spaces, ( ) . - and a +.",
@@ -86,7 +132,7 @@ def _round_to_cents(amount: float) -> float:
 
 
 def _normalise_tag(tag: str) -> str:
-    return " ".join(re.split(f"[{BLANK}]+", tag.strip(BLANK))).lower()
+    return " ".join(re.split(f"[{BLANK_CLASS}]+", tag.strip(BLANK))).lower()
 
 
 def _strip_blank(text: str) -> str:
@@ -127,8 +173,8 @@ def _whole_number(value: Any) -> Any:
 
 
 def Text(max_length: int):
-    """An optional free text of at most ``max_length`` characters, kept as sent."""
-    return Annotated[str, StringConstraints(max_length=max_length)]
+    """A free text of at most ``max_length`` characters (no NUL), kept as sent."""
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=NO_NUL)]
 
 
 def Name(max_length: int):
@@ -166,7 +212,7 @@ Tag = Annotated[
 SpecKey = Annotated[
     str, StringConstraints(min_length=1, max_length=50, pattern=NOT_BLANK)
 ]
-SpecValue = Annotated[str, StringConstraints(max_length=500)] | int | float
+SpecValue = Text(500) | int | float
 Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 SearchText = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=NOT_BLANK)
@@ -198,10 +244,14 @@ class RegisterRequest(RequestBody):
 
 
 class LoginRequest(RequestBody):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    # Only NUL is refused beyond the lengths: any other text is simply a
+    # failed login, and the error should not tell what usernames look like.
+    username: Annotated[
+        str, StringConstraints(min_length=1, max_length=254, pattern=NO_NUL)
+    ]
     password: Annotated[
         str,
-        StringConstraints(min_length=1, max_length=72),
+        StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
         AfterValidator(_password_fits_bcrypt),
     ]
 

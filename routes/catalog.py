@@ -14,11 +14,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from errors import APIError
 from extensions import db
-from models import MAX_ID, CatalogEntry, record_history
+from models import MAX_ID, CatalogEntry, fold, record_history
 from pagination import paginate
 from routes.auth import admin_required, login_required
 from schemas import SearchQuery, parse_body, parse_query
-from search import contains_text
+from search import matches_search
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,6 @@ class CatalogResource:
     update_schema: type[BaseModel]
     # The Item column that points at this resource (for "in use" checks).
     item_column: InstrumentedAttribute
-    # Columns searched by ?q=.
-    search_columns: tuple[InstrumentedAttribute, ...]
     singular: str  # "category"
     plural: str  # "categories"
 
@@ -51,7 +49,7 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
         if name is None:
             return
         same_name = select(model.id).where(
-            func.lower(model.name) == name.lower(), model.id != entry_id
+            model.name_key == fold(name), model.id != entry_id
         )
         if db.session.scalar(same_name) is not None:
             message = f"A {resource.singular} named {name!r} already exists."
@@ -66,9 +64,9 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
     def list_entries():
         """List entries by name, paginated, optionally searched with q."""
         query = parse_query(SearchQuery)
-        stmt = select(model).order_by(func.lower(model.name), model.id)
+        stmt = select(model).order_by(model.name_key, model.id)
         if query.q is not None:
-            stmt = stmt.where(contains_text(resource.search_columns, query.q))
+            stmt = stmt.where(matches_search(model, query.q))
         entries, pagination = paginate(stmt, query)
         return {
             "status": "successful",

@@ -10,7 +10,6 @@ bp = catalog_blueprint(
         create_schema=CategoryCreate,
         update_schema=CategoryUpdate,
         item_column=Item.category_id,
-        search_columns=(Category.name, Category.description),
         singular="category",
         plural="categories",
     )

@@ -30,7 +30,7 @@ from schemas import (
     parse_body,
     parse_query,
 )
-from search import contains_text
+from search import matches_search
 from stock import edit_item, etag_headers, expected_versions, lock_item
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
@@ -87,9 +87,7 @@ def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
     else:
         stmt = stmt.where(Item.user_id == g.user_id)
     if query.q is not None:
-        stmt = stmt.where(
-            contains_text((Item.item_name, Item.description, Item.sku), query.q)
-        )
+        stmt = stmt.where(matches_search(Item, query.q))
     for field in ("category_id", "supplier_id", "status"):
         if getattr(query, field) is not None:
             stmt = stmt.where(getattr(Item, field) == getattr(query, field))

@@ -10,7 +10,6 @@ bp = catalog_blueprint(
         create_schema=SupplierCreate,
         update_schema=SupplierUpdate,
         item_column=Item.supplier_id,
-        search_columns=(Supplier.name, Supplier.contact_name, Supplier.email),
         singular="supplier",
         plural="suppliers",
     )

@@ -9,7 +9,7 @@ from models import MAX_ID, LastAdminError, User, record_history
 from pagination import paginate
 from routes.auth import admin_required
 from schemas import RoleUpdate, SearchQuery, parse_body, parse_query
-from search import contains_text
+from search import contains_ascii_text
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -29,7 +29,7 @@ def list_users():
     query = parse_query(SearchQuery)
     stmt = select(User).order_by(User.id)
     if query.q is not None:
-        stmt = stmt.where(contains_text((User.username, User.email), query.q))
+        stmt = stmt.where(contains_ascii_text((User.username, User.email), query.q))
     users, pagination = paginate(stmt, query)
     return {
         "status": "successful",
