@@ -10,8 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from app import create_app
-from extensions import db
-from tests.conftest import sqlite_settings_for
+from extensions import bcrypt, db
+from tests.conftest import PASSWORD, sqlite_settings_for
 
 
 @pytest.fixture
@@ -74,7 +74,20 @@ def test_upgrade_builds_the_models_schema(migrated_app):
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         assert expression_index_names() <= index_names(connection)
-        assert len(expression_index_names()) == 5
+        # lower(...) for usernames, e-mails and SKUs (ASCII by their patterns);
+        # catalog names are unique by their folded name_key instead.
+        assert len(expression_index_names()) == 3
+
+
+def test_upgrade_declares_every_id_table_autoincrement(migrated_app):
+    with migrated_app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's sequences never reuse ids anyway")
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        tables = dict(connection.execute(text(query)).all())
+    for table in db.metadata.tables.values():
+        if "id" in table.c:
+            assert "AUTOINCREMENT" in tables[table.name], table.name
 
 
 def test_the_migrated_database_serves_the_api(migrated_app):
@@ -135,3 +148,115 @@ def test_the_counter_migrations_start_from_the_existing_rows(
             ).one()
         db.engine.dispose()
     assert tuple(counts) == (3, 3)
+
+
+def database_before_folding(tmp_path, empty_database_url):
+    """An app whose database is at the revision before the folded keys."""
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "5c1f0a7d9e21"]).exit_code == 0
+    return app, runner
+
+
+def insert_rows(app, statements: list[str]) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+def old_user(app) -> str:
+    with app.app_context():
+        password_hash = bcrypt.generate_password_hash(PASSWORD).decode()
+    return (
+        "INSERT INTO users (id, username, email, password_hash, role, created_at)"
+        f" VALUES (7, 'old', 'old@example.com', '{password_hash}', 'admin',"
+        " CURRENT_TIMESTAMP)"
+    )
+
+
+def old_item(item_id: int, name: str, description: str = "NULL") -> str:
+    return (
+        "INSERT INTO inventory (id, user_id, item_name, description, sku, quantity,"
+        " price_cents, reorder_level, status, version, starting_quantity, metadata,"
+        f" created_at, updated_at) VALUES ({item_id}, 7, '{name}', {description},"
+        " 'SKU-' || CAST(:id AS TEXT), 1, 100, 0, 'active', 1, 1, '{}',"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    ).replace(":id", str(item_id))
+
+
+def old_history(entity_type: str, entity_id: int) -> str:
+    return (
+        "INSERT INTO history (user_id, action_type, entity_type, entity_id,"
+        f" timestamp) VALUES (7, 'delete', '{entity_type}', {entity_id},"
+        " CURRENT_TIMESTAMP)"
+    )
+
+
+def test_the_key_migration_folds_existing_rows_and_never_reuses_their_ids(
+    tmp_path, empty_database_url
+):
+    app, runner = database_before_folding(tmp_path, empty_database_url)
+    insert_rows(
+        app,
+        [
+            old_user(app),
+            "INSERT INTO categories (id, name, description, created_at, updated_at)"
+            " VALUES (3, 'ÉPICES', 'Straße', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            old_item(1, "CAFÉ", "'Süß'"),
+            old_item(2, "ΟΔΟΣ"),
+            # Item 9 and category 5 were deleted; their history remains.
+            old_history("item", 9),
+            old_history("category", 5),
+        ],
+    )
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    login = client.post("/login", json={"username": "old", "password": PASSWORD})
+    assert login.status_code == 200, login.get_json()
+    found = client.get("/inventory?q=café").get_json()["items"]
+    assert [item["item_name"] for item in found] == ["CAFÉ"]
+    found = client.get("/inventory?q=SÜSS").get_json()["items"]
+    assert [item["item_name"] for item in found] == ["CAFÉ"]
+    found = client.get("/inventory?q=οδοσ").get_json()["items"]
+    assert [item["item_name"] for item in found] == ["ΟΔΟΣ"]
+    found = client.get("/categories?q=strasse").get_json()["categories"]
+    assert [entry["name"] for entry in found] == ["ÉPICES"]
+    clash = client.post("/categories", json={"name": "épices"})
+    assert clash.status_code == 409, clash.get_json()
+    # New ids start past every id in use or named by history.
+    new_item = client.post(
+        "/inventory", json={"item_name": "New", "quantity": 1, "price": 1}
+    )
+    assert new_item.get_json()["item_id"] == 10
+    new_category = client.post("/categories", json={"name": "New"})
+    assert new_category.get_json()["category"]["id"] == 6
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_key_migration_refuses_names_that_differ_only_in_case(
+    tmp_path, empty_database_url
+):
+    app, runner = database_before_folding(tmp_path, empty_database_url)
+    insert_rows(
+        app,
+        [
+            "INSERT INTO suppliers (id, name, created_at, updated_at)"
+            f" VALUES ({supplier_id}, '{name}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            for supplier_id, name in ((1, "Groß"), (2, "GROSS"))
+        ],
+    )
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code != 0
+    assert "suppliers have names that differ only in case: ids 1 and 2" in (
+        result.output
+    )
+    # Nothing was changed: once the owner renames one, the upgrade goes through.
+    insert_rows(app, ["UPDATE suppliers SET name = 'Gross Ltd' WHERE id = 2"])
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()
