@@ -26,6 +26,7 @@ from models import (
     ItemTag,
     Supplier,
     User,
+    fold,
     full_metadata,
     item_to_dict,
     preview_changes,
@@ -205,7 +206,7 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
         connection().execute(
             INSERT_TAG,
             [
-                {"item_id": item_id, "tag": tag, "position": position}
+                {"item_id": item_id, "tag": fold(tag), "position": position}
                 for position, tag in enumerate(tags)
             ],
         )

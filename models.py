@@ -399,7 +399,7 @@ class Item(Searchable, db.Model):
         details = full_metadata(value)
         self.details = details
         self.tag_rows = [
-            ItemTag(tag=tag, position=position)
+            ItemTag(tag=fold(tag), position=position)
             for position, tag in enumerate(details["tags"])
         ]
 
@@ -473,7 +473,9 @@ class ItemTag(db.Model):
     item_id: Mapped[int] = mapped_column(
         ForeignKey("inventory.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
+    # The tag folded (see fold): filtering by tag ignores case like searches.
+    # Folding can triple a length ("ß" is "ss"), hence 150 for 50-character tags.
+    tag: Mapped[str] = mapped_column(String(150), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (Index("ix_item_tags_tag", "tag", "item_id"),)

@@ -37,6 +37,7 @@ from models import (
     MAX_ID,
     MOVEMENT_REASONS,
     ROLES,
+    fold,
 )
 
 MAX_AMOUNT = 1_000_000_000
@@ -140,8 +141,11 @@ def _strip_blank(text: str) -> str:
 
 
 def _normalise_tags(tags: list[str]) -> list[str]:
-    # Lower-case, single spaces, no duplicates, first occurrence wins.
-    return list(dict.fromkeys(_normalise_tag(tag) for tag in tags))
+    # No two tags that differ only in case ("straße", "strasse"): the first wins.
+    unique: dict[str, str] = {}
+    for tag in tags:
+        unique.setdefault(fold(tag), tag)
+    return list(unique.values())
 
 
 def _query_bool(value: Any) -> Any:
@@ -209,6 +213,8 @@ Tag = Annotated[
     StringConstraints(min_length=1, max_length=50, pattern=NOT_BLANK),
     AfterValidator(_normalise_tag),
 ]
+# A ?tag= filter: normalised like a tag, then folded as item_tags stores tags.
+TagFilter = Annotated[Tag, AfterValidator(fold)]
 SpecKey = Annotated[
     str, StringConstraints(min_length=1, max_length=50, pattern=NOT_BLANK)
 ]
@@ -400,7 +406,7 @@ class InventoryFilters(QueryString):
     q: SearchText | None = None
     category_id: QueryId | None = None
     supplier_id: QueryId | None = None
-    tag: Tag | None = None
+    tag: TagFilter | None = None
     status: Status | None = None
     low_stock: QueryBool = False
     min_quantity: QueryQuantity | None = None

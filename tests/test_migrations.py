@@ -206,6 +206,8 @@ def test_the_key_migration_folds_existing_rows_and_never_reuses_their_ids(
             " VALUES (3, 'ÉPICES', 'Straße', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
             old_item(1, "CAFÉ", "'Süß'"),
             old_item(2, "ΟΔΟΣ"),
+            "INSERT INTO item_tags (item_id, tag, position)"
+            " VALUES (1, 'straße', 0), (1, 'strasse', 1), (2, 'οδος', 0)",
             # Item 9 and category 5 were deleted; their history remains.
             old_history("item", 9),
             old_history("category", 5),
@@ -227,6 +229,9 @@ def test_the_key_migration_folds_existing_rows_and_never_reuses_their_ids(
     assert [item["item_name"] for item in found] == ["CAFÉ"]
     found = client.get("/inventory?q=οδοσ").get_json()["items"]
     assert [item["item_name"] for item in found] == ["ΟΔΟΣ"]
+    for tag, name in (("STRASSE", "CAFÉ"), ("Straße", "CAFÉ"), ("οδοσ", "ΟΔΟΣ")):
+        found = client.get(f"/inventory?tag={tag}").get_json()["items"]
+        assert [item["item_name"] for item in found] == [name], tag
     found = client.get("/categories?q=strasse").get_json()["categories"]
     assert [entry["name"] for entry in found] == ["ÉPICES"]
     clash = client.post("/categories", json={"name": "épices"})

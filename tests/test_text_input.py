@@ -384,6 +384,32 @@ def test_item_search_follows_every_kind_of_change(logged_in, make_item):
 
 
 @pytest.mark.parametrize(
+    ("tags", "searches"),
+    [
+        (["Straße"], ["STRASSE", "strasse", "straße"]),
+        (["ÄPFEL"], ["äpfel", "Äpfel"]),
+        (["ΟΔΟΣ"], ["οδος", "οδοσ"]),
+    ],
+)
+def test_the_tag_filter_ignores_unicode_case(logged_in, make_item, tags, searches):
+    make_item(logged_in, item_name="Tagged", metadata={"tags": tags})
+    make_item(logged_in, item_name="Other", metadata={"tags": ["other"]})
+    for search in searches:
+        response = logged_in.get("/inventory", query_string={"tag": search})
+        assert response.status_code == 200, response.get_json()
+        found = [item["item_name"] for item in response.get_json()["items"]]
+        assert found == ["Tagged"], search
+
+
+def test_tags_differing_only_in_case_are_one_tag(logged_in, make_item):
+    item = make_item(
+        logged_in, metadata={"tags": ["Straße", "STRASSE", "ΟΔΟΣ", "οδοσ"]}
+    )
+    # Shown lower-case as first given; the second spelling is a duplicate.
+    assert item["metadata"]["tags"] == ["straße", "οδος"]
+
+
+@pytest.mark.parametrize(
     ("resource", "fields", "search"),
     [
         ("categories", {"name": "ÉPICES"}, "épices"),

@@ -9,7 +9,8 @@ Two changes to the data's integrity:
 * Categories and suppliers are unique by ``name_key``, their name case-folded
   in Python, and categories, suppliers and items are searched through
   ``search_key``. Both are filled here for the existing rows. They replace the
-  lower(name) indexes, which fold ASCII only on SQLite.
+  lower(name) indexes, which fold ASCII only on SQLite. The item_tags rows,
+  which the tag filter reads, hold tags folded too (longer: "ß" is "ss").
 * On SQLite, every table with an id is rebuilt with AUTOINCREMENT, and its
   counter starts past every id already in use or named by a history row, so
   the id of a deleted row is never handed out again. (PostgreSQL's sequences
@@ -80,7 +81,10 @@ def upgrade():
     for table in ("categories", "suppliers"):
         op.create_index(f"uq_{table}_name_key", table, ["name_key"], unique=True)
     if bind.dialect.name == "sqlite":
-        never_reuse_sqlite_ids(bind)
+        rebuild_sqlite_tables(bind)
+    else:
+        op.alter_column("item_tags", "tag", type_=sa.String(150))
+    fold_tags(bind)
 
 
 def folded_keys(bind, table: str) -> list[dict]:
@@ -113,8 +117,35 @@ def refuse_duplicate_names(table: str, keys: list[dict]) -> None:
         )
 
 
-def never_reuse_sqlite_ids(bind) -> None:
-    """Rebuild each id table with AUTOINCREMENT and start its counter safely."""
+def fold_tags(bind) -> None:
+    """Store every item's tag rows folded, once each ("straße" = "strasse")."""
+    rows = bind.execute(
+        sa.text("SELECT item_id, tag, position FROM item_tags ORDER BY position")
+    ).all()
+    folded: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        key = (row.item_id, fold(row.tag))
+        folded.setdefault(
+            key, {"item_id": key[0], "tag": key[1], "position": row.position}
+        )
+    if len(folded) == len(rows) and all(row.tag == fold(row.tag) for row in rows):
+        return  # nothing to change (the usual case: tags were mostly ASCII)
+    bind.execute(sa.text("DELETE FROM item_tags"))
+    bind.execute(
+        sa.text(
+            "INSERT INTO item_tags (item_id, tag, position)"
+            " VALUES (:item_id, :tag, :position)"
+        ),
+        list(folded.values()),
+    )
+
+
+def rebuild_sqlite_tables(bind) -> None:
+    """Rebuild each id table with AUTOINCREMENT and start its counter safely.
+
+    SQLite cannot change a table's declaration in place. item_tags is rebuilt
+    too, for its longer tag column.
+    """
     # Dropping a table that others reference would cascade-delete their rows
     # while foreign keys are enforced, and SQLite only switches enforcement
     # outside a transaction.
@@ -130,6 +161,8 @@ def never_reuse_sqlite_ids(bind) -> None:
                 table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
             ):
                 pass
+        with op.batch_alter_table("item_tags") as batch:
+            batch.alter_column("tag", type_=sa.String(150), existing_nullable=False)
         for name, (table, columns) in EXPRESSION_INDEXES.items():
             op.create_index(name, table, [sa.text(c) for c in columns], unique=True)
         for table, entity_type in ID_TABLES.items():
@@ -162,8 +195,8 @@ def start_counter_past_used_ids(bind, table: str, entity_type: str | None) -> No
 
 
 def downgrade():
-    # SQLite tables keep AUTOINCREMENT: never reusing ids is harmless to the
-    # previous revision's code.
+    # SQLite tables keep AUTOINCREMENT, and tags stay folded (and 150 long):
+    # both are harmless to the previous revision's code.
     for table in ("categories", "suppliers"):
         op.drop_index(f"uq_{table}_name_key", table_name=table)
         op.drop_column(table, "name_key")
