@@ -266,13 +266,22 @@ class RoleUpdate(RequestBody):
     role: Literal[ROLES]
 
 
+def _every_key_not_blank(schema: dict[str, Any]) -> None:
+    # Pydantic states a key pattern only in patternProperties, which leaves
+    # keys that do not match it allowed; propertyNames says every key matches.
+    schema["propertyNames"]["pattern"] = NOT_BLANK
+
+
 class ItemMetadata(RequestBody):
     """Extended product data, stored with the item."""
 
     tags: Annotated[
         list[Tag], Field(max_length=20), AfterValidator(_normalise_tags)
     ] = []
-    specifications: Annotated[dict[SpecKey, SpecValue], Field(max_length=50)] = {}
+    specifications: Annotated[
+        dict[SpecKey, SpecValue],
+        Field(max_length=50, json_schema_extra=_every_key_not_blank),
+    ] = {}
     care_instructions: Text(1000) | None = None
     seo_title: Text(150) | None = None
     seo_description: Text(300) | None = None

@@ -29,18 +29,19 @@ def test_whole_floats_count_as_integers_like_json_schema_says(logged_in):
     assert response.get_json()["item"]["quantity"] == 5
 
 
-@pytest.mark.parametrize("name", ["\x1d", "\x1c", "\u00a0"])
+@pytest.mark.parametrize("name", ["\x1d", "\x1c", "\u00a0", "\u200b"])
 def test_blank_means_the_same_in_json_and_csv(logged_in, name):
-    # Only spaces, tabs and line breaks are blank, whatever \\s means elsewhere.
-    assert (
-        logged_in.post("/inventory", json=item_payload(item_name=name)).status_code
-        == 201
-    )
+    # Blank is any Unicode whitespace (str.isspace(), so \x1c-\x1f too) or
+    # invisible format character, in JSON and CSV alike.
+    response = logged_in.post("/inventory", json=item_payload(item_name=name))
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "item_name"
     csv_text = f"item_name,quantity,price\r\n{name},1,1.50\r\n"
     response = logged_in.post(
         "/inventory/import", data=csv_text.encode(), content_type="text/csv"
     )
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == "item_name"
 
 
 @pytest.mark.parametrize(
