@@ -195,8 +195,9 @@ def start_counter_past_used_ids(bind, table: str, entity_type: str | None) -> No
 
 
 def downgrade():
-    # SQLite tables keep AUTOINCREMENT, and tags stay folded (and 150 long):
-    # both are harmless to the previous revision's code.
+    # SQLite tables keep AUTOINCREMENT, which the previous code does not mind.
+    # Tag rows stay folded and 150 long: with the previous code, a tag that
+    # folding changes ("straße") is then found by its folded spelling only.
     for table in ("categories", "suppliers"):
         op.drop_index(f"uq_{table}_name_key", table_name=table)
         op.drop_column(table, "name_key")
