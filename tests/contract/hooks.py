@@ -20,6 +20,7 @@ import requests
 import schemathesis
 
 from models import MAX_ID
+from schemas import BLANK
 
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
@@ -79,9 +80,10 @@ def _fresh_item(cookie: str) -> int:
 
 
 def _as_csv(text: str) -> str:
-    """A one-row import whose item name is the generated text."""
+    """A one-row import whose item name is the generated text, made valid."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["item_name", "quantity", "price"])
-    writer.writerow([text.strip(" \t\r\n")[:100] or "Generated item", "1", "1.50"])
+    name = text.replace("\0", "").strip(BLANK)[:100]  # no NUL, not blank
+    writer.writerow([name or "Generated item", "1", "1.50"])
     return buffer.getvalue()
