@@ -5,6 +5,7 @@ lower() and LIKE fold ASCII letters only.
 """
 
 import sqlite3
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import exc, func, select, text
@@ -219,6 +220,7 @@ def test_a_database_error_the_validation_missed_is_a_json_500_without_details(ap
         "status": "failed",
         "message": "Internal server error.",
         "errors": [],
+        "timestamp": ANY,
     }
 
 
