@@ -144,10 +144,22 @@ def register_blueprints(app: Flask) -> None:
 
 
 if __name__ == "__main__":
+    import socket
+    import sys
+
+    port = int(os.environ.get("PORT", "5000"))
+    # Werkzeug's own message for a taken port does not say how to choose
+    # another here, so check first and name the setting. SO_REUSEADDR, as
+    # Werkzeug binds: a port left in TIME_WAIT by an earlier run is free.
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            sys.exit(
+                f"Port {port} is in use; run on another port with "
+                f"PORT={port + 1} make run"
+            )
     # Debug stays off unless FLASK_DEBUG=1 is set. The handler leaves the
     # one-line-per-request log to observability.py.
-    create_app().run(
-        host="127.0.0.1",
-        port=int(os.environ.get("PORT", "5000")),
-        request_handler=QuietRequestHandler,
-    )
+    create_app().run(host="127.0.0.1", port=port, request_handler=QuietRequestHandler)
