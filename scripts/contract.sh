@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Contract test: Schemathesis, with all its checks, against a live server on a
-# fresh database, logged in as an admin (hooks: tests/contract/hooks.py).
+# fresh database, logged in as an admin (hooks: tests/contract/hooks.py). The
+# server runs on a free port with its files in a temporary directory
+# (scripts/live_server.sh), so this can run beside another checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/live_server.sh
@@ -11,6 +13,7 @@ EXAMPLES=${CONTRACT_EXAMPLES:-25}
 export CONTRACT_BASE_URL="$LIVE_BASE_URL"
 export CONTRACT_USERNAME="$LIVE_ADMIN_USERNAME" CONTRACT_PASSWORD="$LIVE_ADMIN_PASSWORD"
 export PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.hooks
+export CONTRACT_CACHE_DIR="$LIVE_WORK/schemathesis"  # schemathesis.toml
 
 # A category and a supplier (id 1) for generated items to point at (hooks).
 "$BIN/python" - <<'PY'
