@@ -2,9 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The suite runs in parallel, one worker per core (pytest-xdist). A file's
+# tests stay on one worker, so module fixtures are built once and tests
+# written for one process keep their assumptions. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run serve bench bench-ceiling test test-quick test-backends contract postman lint format clean
 
+# PORT=5001 make run serves on another port.
 run: $(VENV)/.installed-app
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/python app.py
@@ -32,16 +38,17 @@ bench-ceiling: $(VENV)/.installed-dev
 # against a live server; then the pytest suite twice, on SQLite + file sessions
 # and on PostgreSQL + Redis (started on loopback by scripts/services.sh and
 # stopped afterwards). The suite runs last so that its summary ends the log.
+# Every server is started on a port free at that moment, with its files in a
+# temporary directory, and only what was started is stopped: two checkouts can
+# run `make test` at once on one machine.
 test: lint contract postman test-quick test-backends
 
 # One pass on the zero-setup defaults: SQLite and file sessions.
 test-quick: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-backends: $(VENV)/.installed-dev
-	scripts/services.sh start
-	env $$(scripts/services.sh env) $(BIN)/pytest; status=$$?; \
-	  scripts/services.sh stop; exit $$status
+	scripts/services.sh run $(PYTEST)
 
 # Schemathesis, every check, against the OpenAPI document of a live server.
 contract: $(VENV)/.installed-dev

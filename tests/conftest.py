@@ -4,17 +4,24 @@ The suite runs on SQLite and file sessions by default. Set TEST_DATABASE_URL
 (PostgreSQL) and TEST_REDIS_URL to run the same tests on those backends; the
 database and Redis are wiped before every test, so point them at throwaway
 servers only (``scripts/services.sh`` starts some).
+
+The suite runs in parallel (pytest-xdist, ``make test``). Each worker process
+gets a database of its own (``<name>_gw0``, ``<name>_gw1``, ...) and a Redis
+database number of its own, so that one worker's wipe never empties another's.
 """
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import cachelib.file
 import pytest
 import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
@@ -25,6 +32,35 @@ from sessions import SafeRedisSessionInterface
 PASSWORD = "password123"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+# "gw0", "gw1", ... in a pytest-xdist worker; unset in a plain pytest run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def worker_redis_url(url: str) -> str:
+    """Give each xdist worker its own Redis database number (gwN uses N)."""
+    if not XDIST_WORKER:
+        return url
+    # Redis has 16 databases unless started with more (scripts/services.sh
+    # starts it with enough for any worker count).
+    number = XDIST_WORKER.removeprefix("gw")
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
+
+
+WORKER_REDIS_URL = worker_redis_url(TEST_REDIS_URL) if TEST_REDIS_URL else None
+
+
+def worker_database_url(url: str) -> str:
+    """Create (anew) this xdist worker's own database next to ``url``; return its URL."""
+    if not XDIST_WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{XDIST_WORKER}"
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -35,13 +71,32 @@ def database_url(tmp_path_factory) -> Iterator[str | None]:
         return
     folder = tmp_path_factory.mktemp("schema")
     settings = sqlite_settings_for(folder)
-    app = create_app(settings | {"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
+    worker_url = worker_database_url(TEST_DATABASE_URL)
+    app = create_app(settings | {"SQLALCHEMY_DATABASE_URI": worker_url})
     with app.app_context():
         db.drop_all()
         db.create_all()
         url = db.engine.url.render_as_string(hide_password=False)
         db.engine.dispose()
     yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """An empty SQLite database with the schema, built once and copied per test.
+
+    Copying a file is several times cheaper than ``create_all()`` on a new file
+    (each DDL statement is a commit waiting for the disk), and the suite
+    creates a fresh database for nearly every test.
+    """
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(sqlite_settings_for(folder))
+    with app.app_context():
+        db.create_all()
+        # Closing the last connection folds the WAL file back into the main
+        # file, so that one file is then the whole database.
+        db.engine.dispose()
+    return str(folder / "test.db")
 
 
 def sqlite_settings_for(folder) -> dict:
@@ -71,11 +126,11 @@ def app_config(tmp_path, database_url) -> dict:
         # connections they leave behind would exhaust the server.
         config["SQLALCHEMY_DATABASE_URI"] = database_url
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
-    if TEST_REDIS_URL:
-        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    if WORKER_REDIS_URL:
+        redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
         config["SESSION_TYPE"] = "redis"
-        config["SESSION_REDIS_URL"] = TEST_REDIS_URL
-        config["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL
+        config["SESSION_REDIS_URL"] = WORKER_REDIS_URL
+        config["RATELIMIT_STORAGE_URI"] = WORKER_REDIS_URL
     return config
 
 
@@ -96,25 +151,40 @@ def stored_session_count(app) -> int:
     return sum(1 for name in os.listdir(directory) if not name.endswith(".__wz_cache"))
 
 
-def app_with_schema(config: dict) -> Iterator:
-    """Create an app, make sure its tables exist, and dispose of it afterwards."""
+def new_sqlite_file(uri: str) -> str | None:
+    """Return the path of the SQLite file ``uri`` names, if it does not exist yet."""
+    url = make_url(uri)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    return None if os.path.exists(path) else path
+
+
+def app_with_schema(config: dict, sqlite_template: str | None = None) -> Iterator:
+    """Create an app, make sure its tables exist, and dispose of it afterwards.
+
+    A new SQLite database starts as a copy of ``sqlite_template`` if given.
+    """
+    path = new_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+    if sqlite_template and path:
+        shutil.copyfile(sqlite_template, path)
     app = create_app(config)
     with app.app_context():
-        db.create_all()
+        db.create_all()  # a no-op on the copy, but keeps the promise
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(app_config):
-    yield from app_with_schema(app_config)
+def app(app_config, sqlite_template):
+    yield from app_with_schema(app_config, sqlite_template)
 
 
 @pytest.fixture
-def sqlite_app(sqlite_config):
+def sqlite_app(sqlite_config, sqlite_template):
     """An app on SQLite and file sessions, whatever backends the suite runs on."""
-    yield from app_with_schema(sqlite_config)
+    yield from app_with_schema(sqlite_config, sqlite_template)
 
 
 @pytest.fixture
@@ -232,12 +302,27 @@ def make_item():
     return make
 
 
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` from a real multi-threaded HTTP server; yield its base URL."""
+    # Port 0: the kernel picks a free port, so parallel runs never collide.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # A short poll interval: shutdown() waits up to one interval (0.5 s by
+    # default), at the end of every test that uses a live server.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """Serve the app from a real multi-threaded HTTP server; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base_url:
+        yield base_url
