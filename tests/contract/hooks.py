@@ -2,11 +2,16 @@
 
 * Every generated request runs as a freshly logged-in admin, so an operation
   such as POST /logout cannot silently turn the rest of the run into 401s.
-* Just before each request: a valid generated item id in the path is replaced
-  by a fresh item of the caller's; valid category_id / supplier_id values are
+* Just before each request: a valid generated item id in the path (an
+  integer, or its digits as the coverage phase sends it) is replaced by a
+  fresh item of the caller's; valid category_id / supplier_id values are
   pointed at the category and supplier that exist (id 1); and CSV import
   bodies are made into CSV. Otherwise nearly every request would only test the
-  "no such item", "no such category" and "not a CSV" answers.
+  "no such item", "no such category" and "not a CSV" answers, and
+  Schemathesis warned of a "schema validation mismatch" on the item routes.
+* A generated If-Match on such a request becomes the fresh item's ETag. The
+  document allows any string there (an ETag is opaque), but only the item's
+  current version can match: every request sending one was a 412.
 * A password of at most 72 characters but more than 72 UTF-8 bytes is valid
   by the document (JSON Schema counts characters) yet refused by bcrypt's
   limit (see schemas.py); such a password is replaced by a valid one.
@@ -25,6 +30,8 @@ from schemas import BLANK
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
 PASSWORD = os.environ["CONTRACT_PASSWORD"]
+# A new item is at version 1, and its ETag is the quoted version.
+FRESH_ITEM_ETAG = '"1"'
 
 
 @schemathesis.auth(refresh_interval=None)
@@ -47,8 +54,10 @@ class FreshSession:
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     path_parameters = case.path_parameters or {}
-    if _is_id(path_parameters.get("item_id")) and "Cookie" in (case.headers or {}):
+    if _is_path_id(path_parameters.get("item_id")) and "Cookie" in (case.headers or {}):
         path_parameters["item_id"] = _fresh_item(case.headers["Cookie"])
+        if "If-Match" in case.headers:
+            case.headers["If-Match"] = FRESH_ITEM_ETAG
     body = case.body
     if isinstance(body, dict):
         for field in ("category_id", "supplier_id"):
@@ -59,6 +68,13 @@ def before_call(context, case, **kwargs):
             body["password"] = "contract-pass-2"
     if case.operation.path == "/inventory/import" and isinstance(body, str):
         case.body = _as_csv(body)
+
+
+def _is_path_id(value) -> bool:
+    # The coverage phase passes path parameters already written out ("1").
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    return _is_id(value)
 
 
 def _is_id(value) -> bool:
