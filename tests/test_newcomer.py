@@ -154,3 +154,14 @@ def test_services_stop_leaves_another_redis_on_its_port_alone(tmp_path):
     finally:
         others.terminate()
         others.wait(timeout=10)
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs a git checkout")
+def test_no_tool_cache_is_tracked_so_make_test_leaves_git_status_clean():
+    # Schemathesis rewrote its tracked .schemathesis/ files on every run.
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+    assert git("ls-files", ".schemathesis", ".pytest_cache", ".tools").stdout == ""
+    for path in (".schemathesis/default/cache/manifest.json", ".tools/x"):
+        assert git("check-ignore", "-q", path).returncode == 0, path
