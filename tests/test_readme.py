@@ -1,7 +1,7 @@
 """Every console example in README.md runs, in order, as written.
 
 The README's ```console blocks are a walkthrough: each ``$ command`` (with its
-``\\`` continuation lines) is followed by its output. This test runs them one
+continuation lines) is followed by its output. This test runs them one
 after another with bash, in a directory of their own (so ``cookies.txt`` and
 ``items.csv`` carry over as they would for a reader), against a live server
 on a fresh database, and compares each output with the README's. The README
@@ -17,6 +17,7 @@ object or list stands for members left out.
 
 import json
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,7 @@ def readme_examples(text: str) -> list[Example]:
                 continue
             line = first_line + index
             command = [lines[index][2:]]
-            while command[-1].endswith("\\") and index + 1 < len(lines):
+            while is_unfinished("\n".join(command)) and index + 1 < len(lines):
                 index += 1
                 command.append(lines[index])
             index += 1
@@ -65,6 +66,17 @@ def readme_examples(text: str) -> list[Example]:
                 index += 1
             examples.append(Example(line, "\n".join(command), "\n".join(output)))
     return examples
+
+
+def is_unfinished(command: str) -> bool:
+    """Tell whether a command goes on to the next line, as the shell would."""
+    if command.endswith("\\"):
+        return True
+    try:
+        shlex.split(command)
+    except ValueError:  # a quotation still open: a JSON body spread over lines
+        return True
+    return False
 
 
 def is_masked(key: str) -> bool:
@@ -203,3 +215,24 @@ def test_comparison_ignores_only_ids_timestamps_versions_and_elisions(readme, ou
 def test_comparison_catches_any_other_difference(readme, output):
     want, got = comparable(readme, output)
     assert got != want
+
+
+def test_commands_continue_after_a_backslash_or_inside_quotes():
+    text = (
+        "```console\n"
+        "$ curl -s localhost:5000/a \\\n"
+        '    -d \'{"a": 1,\n'
+        '         "b": 2}\'\n'
+        '{"ok": true}\n'
+        "\n"
+        "$ curl -s localhost:5000/b\n"
+        "```\n"
+    )
+    first, second = readme_examples(text)
+    assert first.command.endswith('"b": 2}\'')
+    assert first.expected.strip() == '{"ok": true}'
+    assert (second.line, second.command, second.expected) == (
+        7,
+        "curl -s localhost:5000/b",
+        "",
+    )
