@@ -26,6 +26,7 @@ stop_live_server() {
   rm -rf "$LIVE_WORK"
 }
 trap stop_live_server EXIT
+trap 'exit 130' INT TERM  # exit, so that the EXIT trap runs
 
 start_live_server() {
   # A taken LIVE_PORT would let another server answer our health check while

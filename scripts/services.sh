@@ -140,7 +140,9 @@ print_env() {
 run() {
   SERVICES_DIR=$(mktemp -d)
   export SERVICES_DIR
+  # Stop them however this ends: the command failing, or Ctrl-C.
   trap stop EXIT
+  trap 'exit 130' INT TERM
   start
   local status=0
   env $(print_env) "$@" || status=$?
