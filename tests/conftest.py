@@ -55,7 +55,9 @@ def worker_database_url(url: str) -> str:
         return url
     base = make_url(url)
     name = f"{base.database}_{XDIST_WORKER}"
-    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    # psycopg 3, as the app uses (a plain postgresql:// URL means psycopg2).
+    driver = base.set(drivername="postgresql+psycopg")
+    admin = create_engine(driver, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {name}"))
@@ -83,7 +85,7 @@ def database_url(tmp_path_factory) -> Iterator[str | None]:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> str:
-    """An empty SQLite database with the schema, built once and copied per test.
+    """Build an empty SQLite database with the schema once; tests start from copies.
 
     Copying a file is several times cheaper than ``create_all()`` on a new file
     (each DDL statement is a commit waiting for the disk), and the suite
