@@ -30,15 +30,13 @@ from extensions import db
 from sessions import SafeRedisSessionInterface
 
 PASSWORD = "password123"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 # "gw0", "gw1", ... in a pytest-xdist worker; unset in a plain pytest run.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
-def worker_redis_url(url: str) -> str:
+def worker_redis_url(url: str | None) -> str | None:
     """Give each xdist worker its own Redis database number (gwN uses N)."""
-    if not XDIST_WORKER:
+    if not url or not XDIST_WORKER:
         return url
     # Redis has 16 databases unless started with more (scripts/services.sh
     # starts it with enough for any worker count).
@@ -46,7 +44,9 @@ def worker_redis_url(url: str) -> str:
     return urlsplit(url)._replace(path=f"/{number}").geturl()
 
 
-WORKER_REDIS_URL = worker_redis_url(TEST_REDIS_URL) if TEST_REDIS_URL else None
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# This worker's own database on the Redis server under test.
+TEST_REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL"))
 
 
 def worker_database_url(url: str) -> str:
@@ -128,11 +128,11 @@ def app_config(tmp_path, database_url) -> dict:
         # connections they leave behind would exhaust the server.
         config["SQLALCHEMY_DATABASE_URI"] = database_url
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
-    if WORKER_REDIS_URL:
-        redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
+    if TEST_REDIS_URL:
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
         config["SESSION_TYPE"] = "redis"
-        config["SESSION_REDIS_URL"] = WORKER_REDIS_URL
-        config["RATELIMIT_STORAGE_URI"] = WORKER_REDIS_URL
+        config["SESSION_REDIS_URL"] = TEST_REDIS_URL
+        config["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL
     return config
 
 
