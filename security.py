@@ -1,26 +1,37 @@
-"""Cross-site request forgery defences and security headers for every response.
+"""Request checks run before every view, and security headers on every response.
 
-A browser on another site can make a user's browser send the session cookie
-with a form post, but such a request either carries a form content type or a
-cross-site ``Origin``/``Sec-Fetch-Site`` header. curl and Postman send
-neither header and always send JSON, so they are unaffected.
+Cross-site request forgery: a browser on another site can make a user's
+browser send the session cookie with a form post, but such a request either
+carries a form content type or a cross-site ``Origin``/``Sec-Fetch-Site``
+header. curl and Postman send neither header and always send JSON, so they are
+unaffected.
+
+Body size: every body is read here, whole or not at all, so that no view ever
+sees part of a body as if it were all of it (see ``refuse_oversized_bodies``).
 """
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import Forbidden, UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+from errors import APIError
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CROSS_SITE_MESSAGE = (
+    "Refused: this request came from a page on another site. To protect you "
+    "against cross-site request forgery (CSRF), changes are accepted only from "
+    "this API's own origin or an origin it trusts."
+)
 
 
 def reject_cross_site_requests() -> None:
     """Refuse state-changing requests sent by a page on another site."""
     if request.method not in UNSAFE_METHODS:
         return
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        raise Forbidden()
     origin = request.headers.get("Origin")
-    if origin is not None and not _is_trusted_origin(origin):
-        raise Forbidden()
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+        origin is not None and not _is_trusted_origin(origin)
+    ):
+        raise APIError(403, CROSS_SITE_MESSAGE)
 
 
 def accepts(*mimetypes: str):
@@ -44,14 +55,43 @@ def require_json_body() -> None:
     """
     if request.method not in UNSAFE_METHODS or request.routing_exception is not None:
         return  # an unknown URL or method gets its 404/405 first
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    )
-    if not (request.content_type or has_body) or request.is_json:
+    if not (request.content_type or _has_body()) or request.is_json:
         return
     view = current_app.view_functions.get(request.endpoint)
     if request.mimetype not in getattr(view, "accepted_mimetypes", ()):
         raise UnsupportedMediaType()
+
+
+def refuse_oversized_bodies() -> None:
+    """Answer 413 for any body over MAX_CONTENT_LENGTH, chunked or not.
+
+    Werkzeug refuses a Content-Length over the limit, but a chunked body has
+    none: Werkzeug reads it up to the limit and then stops without an error,
+    so the view would take the first megabyte for the whole body (a truncated
+    CSV import, a price cut from 12345.00 to 12). Reading the body here, once,
+    means every reader after us (``request.get_data()`` returns this cached
+    copy) sees all of it or gets a 413 before anything changes.
+    """
+    if request.routing_exception is not None or not _has_body():
+        return  # an unknown URL or method gets its 404/405 first
+    body = request.get_data()  # 413 here when Content-Length is over the limit
+    limit = request.max_content_length
+    if (
+        limit is not None
+        and request.content_length is None
+        and len(body) >= limit
+        # The body filled the limit: one more byte from the raw stream tells a
+        # body of exactly the limit (allowed) from a longer one. Werkzeug only
+        # hands over a stream without a length when the server ends it at the
+        # body's end (wsgi.input_terminated), so this read cannot hang.
+        and request.input_stream.read(1)
+    ):
+        raise RequestEntityTooLarge()
+
+
+def _has_body() -> bool:
+    transfer_encoding = request.headers.get("Transfer-Encoding", "").lower()
+    return bool(request.content_length) or "chunked" in transfer_encoding
 
 
 def _is_trusted_origin(origin: str) -> bool:
@@ -82,4 +122,5 @@ def init_security(app: Flask) -> None:
     """Install the request checks and response headers."""
     app.before_request(reject_cross_site_requests)
     app.before_request(require_json_body)
+    app.before_request(refuse_oversized_bodies)
     app.after_request(set_security_headers)

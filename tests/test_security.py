@@ -20,7 +20,13 @@ CROSS_SITE_HEADERS = [
 def test_cross_site_unsafe_requests_are_403(logged_in, headers, method, path):
     response = getattr(logged_in, method)(path, json={}, headers=headers)
     assert response.status_code == 403
-    assert response.get_json()["status"] == "failed"
+    assert response.get_json() == {
+        "status": "failed",
+        "message": "Refused: this request came from a page on another site. To "
+        "protect you against cross-site request forgery (CSRF), changes are "
+        "accepted only from this API's own origin or an origin it trusts.",
+        "errors": [],
+    }
     # Still logged in: the forged logout did nothing.
     assert logged_in.get("/me").status_code == 200
 
