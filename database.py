@@ -3,6 +3,8 @@
 import os
 import re
 import sqlite3
+import threading
+from concurrent import futures
 
 try:
     import fcntl
@@ -11,6 +13,7 @@ except ImportError:  # Windows
 
 from flask import Flask
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
 import models
 from extensions import db, migrate
@@ -31,10 +34,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     event.listen(engine, "connect", sqlite_pragmas(busy_timeout_ms))
     database_file = engine.url.database
     if fcntl is not None and database_file and database_file != ":memory:":
-        queue_sqlite_writers(engine, database_file + ".write-lock")
+        queue_sqlite_writers(engine, database_file + ".write-lock", busy_timeout_ms)
 
 
-def queue_sqlite_writers(engine: Engine, lock_path: str) -> None:
+def queue_sqlite_writers(engine: Engine, lock_path: str, timeout_ms: int) -> None:
     """Make writers to one SQLite file wait in a queue instead of polling.
 
     SQLite admits one writer at a time. A writer that finds the file locked
@@ -43,16 +46,23 @@ def queue_sqlite_writers(engine: Engine, lock_path: str) -> None:
     connection takes an exclusive flock() on a lock file before its first
     write statement and keeps it until the connection goes back to the pool,
     after COMMIT: the kernel wakes the next writer the moment it is free.
-    Reads never wait (WAL). Not on Windows, which keeps the busy timeout only.
+    Like SQLite's busy timeout, a writer waits at most ``timeout_ms`` for its
+    turn; then the request fails with OperationalError, which the API answers
+    with 503 and Retry-After (errors.py), so a long import never makes other
+    requests hang. Reads never wait (WAL). Not on Windows, which keeps the busy
+    timeout only.
     """
 
     @event.listens_for(engine, "before_cursor_execute")
     def wait_for_turn(connection, cursor, statement, parameters, context, executemany):
         if "write_lock" not in connection.info and WRITE.match(statement):
-            # Each turn opens its own file description, so threads of one
-            # process queue as well as processes do.
-            lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock = take_turn(lock_path, timeout_ms / 1000)
+            if lock is None:
+                raise OperationalError(
+                    statement,
+                    parameters,
+                    sqlite3.OperationalError("database is locked (writers' queue)"),
+                )
             connection.info["write_lock"] = lock
 
     @event.listens_for(engine, "checkin")
@@ -61,6 +71,42 @@ def queue_sqlite_writers(engine: Engine, lock_path: str) -> None:
         lock = record.info.pop("write_lock", None)
         if lock is not None:
             os.close(lock)  # closing the file releases the lock
+
+
+def take_turn(lock_path: str, timeout: float) -> int | None:
+    """Return a file descriptor holding the writers' lock, or None after ``timeout``.
+
+    flock() can wait forever or not at all, but not for a while. So when the
+    lock is taken, a helper thread waits for it in the kernel's queue (woken
+    the moment it is free), and this thread waits for the helper at most
+    ``timeout`` seconds.
+    """
+    # Each turn opens its own file description, so threads of one process
+    # queue as well as processes do.
+    lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return lock  # the usual case: nobody else is writing
+    except BlockingIOError:
+        pass
+    turn: futures.Future[int] = futures.Future()
+
+    def wait_in_line() -> None:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # The Future decides, under its own lock, who was first: the helper
+        # getting the lock or the writer giving up.
+        if turn.set_running_or_notify_cancel():
+            turn.set_result(lock)
+        else:
+            os.close(lock)  # the writer gave up: pass the turn on at once
+
+    threading.Thread(target=wait_in_line, daemon=True).start()
+    try:
+        return turn.result(timeout)
+    except futures.TimeoutError:  # not the built-in one before Python 3.11
+        if turn.cancel():
+            return None
+        return turn.result()  # the lock came just as the time ran out
 
 
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)

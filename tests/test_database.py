@@ -1,6 +1,9 @@
 """SQLite tuning, and what a client sees when the database stays locked."""
 
+import fcntl
+import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, text
 
@@ -53,3 +56,60 @@ def test_a_database_that_stays_locked_gets_503_with_retry_after(
         "/inventory", json={"item_name": "x", "quantity": 1, "price": 1}
     )
     assert retry.status_code == 201
+
+
+def test_a_writer_queued_behind_a_long_write_gets_503_instead_of_hanging(
+    sqlite_config, tmp_path
+):
+    # A long import holds the writers' queue (the flock on <database>.write-lock);
+    # another user's write waits at most the busy timeout, then gets a 503.
+    app = create_app(sqlite_config | {"SQLITE_BUSY_TIMEOUT_MS": 200})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    AuthActions(client).register_and_login("alice")
+
+    long_write = os.open(tmp_path / "test.db.write-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(long_write, fcntl.LOCK_EX)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(
+            client.post,
+            "/inventory",
+            json={"item_name": "x", "quantity": 1, "price": 1},
+        )
+        try:
+            # A few seconds prove it does not hang; it gives up after 0.2 s.
+            response = pending.result(timeout=5)
+        finally:
+            os.close(long_write)  # the long write ends (and a hung request too)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json() == {
+        "status": "failed",
+        "message": "The database is busy or unavailable; please retry shortly.",
+        "errors": [],
+    }
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Item)) == 0
+
+    # The queue is free again: the same write goes through.
+    retry = client.post(
+        "/inventory", json={"item_name": "x", "quantity": 1, "price": 1}
+    )
+    assert retry.status_code == 201
+
+
+def test_a_free_writers_queue_is_taken_at_once_and_given_back(sqlite_app, tmp_path):
+    client = sqlite_app.test_client()
+    AuthActions(client).register_and_login("alice")
+    response = client.post(
+        "/inventory", json={"item_name": "x", "quantity": 1, "price": 1}
+    )
+    assert response.status_code == 201
+    # Released after the commit: another process can take it without waiting.
+    lock = os.open(tmp_path / "test.db.write-lock", os.O_RDWR)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(lock)
