@@ -1,6 +1,9 @@
 """Export the caller's items as CSV, and import a CSV all-or-nothing."""
 
-from flask import Blueprint, Response, request, stream_with_context
+from itertools import chain, islice
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+from sqlalchemy import Select
 
 from errors import APIError
 from extensions import db
@@ -13,25 +16,53 @@ from security import accepts
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
 
 
+EXPORT_BATCH = 500  # items read from the database at a time while streaming
+
+
 @bp.get("/export.csv")
 @login_required
 def export_csv():
     """Stream the caller's items as CSV, filtered and sorted like the list."""
-    # Build (and validate) the query now, so bad filters still get a 400...
     stmt = find_items(parse_query(InventoryFilters))
+    return csv_download(stmt, "inventory.csv")
 
-    def generate():
-        # ...but run it while streaming: the request's first session is closed
-        # by then. yield_per reads rows in batches, so memory stays flat.
-        yield from export_lines(
-            db.session.scalars(stmt.execution_options(yield_per=500))
+
+def csv_download(stmt: Select, filename: str) -> Response:
+    """Run ``stmt`` now and stream the items it selects as a CSV attachment."""
+    # Flask closes the request's session before the body streams, so the
+    # export reads through a session of its own, closed with the response.
+    session = db.session.session_factory()
+    try:
+        lines = export_lines(
+            session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH))
         )
-
-    return Response(
-        stream_with_context(generate()),
+        # Run the query and write the header and first batch now: if that
+        # fails, the client gets the JSON error (and the log the real status),
+        # not a 200 whose body breaks off. The rest is read batch by batch
+        # while streaming, so memory stays flat however many items there are.
+        head = list(islice(lines, EXPORT_BATCH + 1))
+    except BaseException:
+        session.close()
+        raise
+    response = Response(
+        stream_with_context(_stream(chain(head, lines))),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="inventory.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+    response.call_on_close(session.close)
+    return response
+
+
+def _stream(lines):
+    try:
+        yield from lines
+    except Exception:
+        # Too late for an error response: the status line is sent and the log
+        # line says 200. Say what really happened.
+        current_app.logger.exception(
+            "CSV export failed while streaming; the client got a truncated file"
+        )
+        raise
 
 
 @bp.post("/import")

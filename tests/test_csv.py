@@ -4,8 +4,10 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+import item_csv
+import routes.inventory_csv
 from extensions import db
 from models import History, Item, StockMovement
 from tests.conftest import AuthActions
@@ -286,3 +288,63 @@ def test_import_needs_login(app):
         "/inventory/import", data=f"{HEADER}\n", content_type="text/csv"
     )
     assert response.status_code == 401
+
+
+# --- A failing export is a JSON error, not a broken 200 ----------------------
+
+
+def fail_item_queries(connection, cursor, statement, *args):
+    if statement.lstrip().startswith("SELECT") and "FROM inventory" in statement:
+        raise RuntimeError("the disk went away")
+
+
+def test_a_failing_export_query_is_a_json_500_logged_as_500(app, stocked, caplog):
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", fail_item_queries)
+    try:
+        response = stocked.get("/inventory/export.csv")
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_item_queries)
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "status": "failed",
+        "message": "Internal server error.",
+        "errors": [],
+    }
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "the disk went away" not in response.get_data(as_text=True)
+    access = [r.getMessage() for r in caplog.records if r.name == "inventory.requests"]
+    assert "method=GET path=/inventory/export.csv status=500" in access[-1]
+    assert export(stocked)  # the next export works
+
+
+def test_a_failure_after_the_first_batch_is_logged(stocked, monkeypatch, caplog):
+    monkeypatch.setattr(routes.inventory_csv, "EXPORT_BATCH", 1)
+    money = item_csv._money
+
+    def failing_money(cents):
+        if cents == 120000:  # the last item by price
+            raise RuntimeError("broken row")
+        return money(cents)
+
+    monkeypatch.setattr(item_csv, "_money", failing_money)
+    response = stocked.get("/inventory/export.csv?sort=price")
+    assert response.status_code == 200  # the first batch was fine
+    with pytest.raises(RuntimeError):
+        response.get_data()
+    assert "CSV export failed while streaming" in caplog.text
+
+
+def test_a_large_export_streams_in_batches(stocked, monkeypatch, make_item):
+    monkeypatch.setattr(routes.inventory_csv, "EXPORT_BATCH", 2)
+    for number in range(5):
+        make_item(stocked, item_name=f"Extra {number}", sku=f"X-{number}")
+    rows = list(csv.DictReader(io.StringIO(export(stocked, "?sort=item_name"))))
+    assert len(rows) == 8
+    assert [row["item_name"] for row in rows][:3] == [
+        '\'=HYPERLINK("x")',
+        "Café crème",
+        "Extra 0",
+    ]
