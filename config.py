@@ -31,8 +31,12 @@ class Config:
     # request fails with 503 (PostgreSQL only).
     DATABASE_CONNECT_TIMEOUT = 3
 
-    # Requests larger than this get 413 before any view runs.
+    # Requests larger than this get 413 before any view runs, chunked or not.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Most data rows one CSV import takes (413 beyond, asking to split the
+    # file): an import is one transaction, and on SQLite every other writer
+    # waits for it (at most SQLITE_BUSY_TIMEOUT_MS, then 503).
+    CSV_IMPORT_MAX_ROWS = 10_000
 
     # Server-side sessions (Flask-Session). The id in the cookie is only a key
     # into the store, so logging out deletes the session for every copy of it.

@@ -8,11 +8,23 @@ One row per item, with these columns (the header row names them):
 ``category`` and ``supplier`` are names (the catalog is shared, so a file
 exported by one user imports for another); ``metadata`` is the item's metadata
 object as JSON. Numbers are written the same way every time, so exporting,
-importing and exporting again gives an identical file.
+importing and exporting again gives an identical file, and every text comes
+back exactly as it was stored.
 
-Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
-``-``, ``@``, tab or carriage return) are written with a leading ``'``, which
-the import removes again.
+Escaping, so that no cell starts a spreadsheet formula and every value still
+comes back byte for byte:
+
+* A value starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or
+  a line feed (what spreadsheets run as a formula), or with ``'`` itself, is
+  written with one more ``'`` in front. The import removes exactly one leading
+  ``'`` from every cell, so ``'=SUM(A1)`` imports as ``=SUM(A1)`` and
+  ``''quoted`` as ``'quoted``. (To import a value that really starts with
+  ``'``, write ``''``.)
+* An empty cell means "no value" (no description, no cost price, ...); an
+  empty description is written as a lone ``'``.
+* ``item_name`` and ``description`` are read exactly as written, blanks and
+  line breaks included (the API itself trims item names). Blanks around the
+  other cells (numbers, SKUs, names, status, metadata) are ignored.
 """
 
 import csv
@@ -41,7 +53,7 @@ from models import (
     preview_changes,
     record_history,
 )
-from schemas import BLANK, ItemCreate
+from schemas import BLANK, MAX_AMOUNT, ItemCreate
 from stock import edit_item, lock_item
 
 COLUMNS = (
@@ -58,9 +70,19 @@ COLUMNS = (
     "metadata",
 )
 REQUIRED_COLUMNS = ("item_name", "quantity", "price")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-INTEGER = re.compile(r"\d+")
-DECIMAL = re.compile(r"\d+(\.\d+)?")
+# Read exactly as written; blanks around the other columns' cells mean nothing.
+VERBATIM_COLUMNS = ("item_name", "description")
+ESCAPE = "'"
+# What spreadsheets take for the start of a formula (OWASP's list, plus a line
+# feed), and the escape itself, so that removing one escape is always right.
+ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", ESCAPE)
+INTEGER = re.compile(r"[0-9]+")
+DECIMAL = re.compile(r"([0-9]+)(\.[0-9]+)?")
+# Python's csv refuses a cell over 128 KiB with an error that cannot say which
+# cell it was, and a stored item's metadata can be longer than that once
+# written as JSON. Bodies are capped by MAX_CONTENT_LENGTH already, so lift
+# csv's own (process-wide) cap; each column's rules then say what is too long.
+csv.field_size_limit(2**31 - 1)  # the largest a C long holds on every platform
 
 
 # --- Export -----------------------------------------------------------------
@@ -80,36 +102,40 @@ def export_lines(items: Iterable[Item]) -> Iterator[str]:
 def _rows(items: Iterable[Item]) -> Iterator[list[str]]:
     yield list(COLUMNS)
     for item in items:
-        cells = [
-            item.sku or "",
+        values = [
+            item.sku,
             item.item_name,
-            item.description or "",
+            item.description,
             str(item.quantity),
             _money(item.price_cents),
             _money(item.cost_price_cents),
             str(item.reorder_level),
             item.status,
-            item.category.name if item.category else "",
-            item.supplier.name if item.supplier else "",
+            item.category.name if item.category else None,
+            item.supplier.name if item.supplier else None,
             json.dumps(item.metadata_, sort_keys=True, ensure_ascii=False),
         ]
-        yield [_guard_formula(cell) for cell in cells]
+        yield [escape_cell(value) for value in values]
 
 
-def _money(cents: int | None) -> str:
-    return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
+def _money(cents: int | None) -> str | None:
+    return None if cents is None else f"{cents // 100}.{cents % 100:02d}"
 
 
-def _guard_formula(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+def escape_cell(value: str | None) -> str:
+    """Write ``value`` as a cell no spreadsheet runs, which ``unescape_cell`` undoes."""
+    if value is None:
+        return ""
+    if value == "" or value.startswith(ESCAPED_STARTS):
+        return ESCAPE + value
+    return value
 
 
-def _unguard_formula(cell: str) -> str:
-    return (
-        cell[1:]
-        if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS)
-        else cell
-    )
+def unescape_cell(cell: str) -> str | None:
+    """Return the value an exported cell stands for (None for an empty cell)."""
+    if cell == "":
+        return None
+    return cell.removeprefix(ESCAPE)
 
 
 # --- Import -----------------------------------------------------------------
@@ -136,8 +162,12 @@ class ImportRow:
         }
 
 
-def read_import(data: bytes) -> list[ImportRow]:
-    """Parse and validate a CSV body; raise 400 listing every bad row and field."""
+def read_import(data: bytes, max_rows: int) -> list[ImportRow]:
+    """Parse and validate a CSV body; raise 400 listing every bad row and field.
+
+    More than ``max_rows`` data rows is a 413, found without reading further:
+    one import is one transaction, holding SQLite's write lock while it runs.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,6 +177,13 @@ def read_import(data: bytes) -> list[ImportRow]:
     catalog = _catalog_ids()
     rows, errors, seen_skus = [], [], {}
     for number, record in enumerate(reader, start=2):
+        if number - 1 > max_rows:
+            raise APIError(
+                413,
+                f"The CSV has more than {max_rows} rows, the most one import "
+                f"takes; nothing was changed. Split it into files of at most "
+                f"{max_rows} rows and import them one after another.",
+            )
         try:
             fields = _row_fields(record, header, catalog)
         except RowError as exc:
@@ -182,7 +219,7 @@ def _check_header(fieldnames: list[str] | None) -> list[str]:
         raise APIError(400, "The CSV is empty; the first row must name the columns.")
     header = [name.strip() for name in fieldnames]
     problems = [
-        {"row": 1, "field": name, "message": "Unknown column."}
+        {"row": 1, "field": _shortened(name), "message": "Unknown column."}
         for name in header
         if name not in COLUMNS
     ] + [
@@ -213,7 +250,7 @@ def _row_fields(record: dict, header: list[str], catalog: dict) -> dict[str, Any
     if "__extra__" in record:
         raise RowError([{"field": None, "message": "More cells than columns."}])
     cells = {
-        name: _unguard_formula((record.get(raw) or "").strip(BLANK))
+        name: _cell_value(name, record.get(raw) or "")
         for name, raw in zip(header, record, strict=False)
     }
     problems, raw = [], {}
@@ -242,39 +279,71 @@ _FIELD_FOR_COLUMN = {"category": "category_id", "supplier": "supplier_id"}
 _COLUMN_FOR_FIELD = {value: key for key, value in _FIELD_FOR_COLUMN.items()}
 
 
-def _convert(column: str, cell: str, catalog: dict) -> dict[str, Any]:
-    """Convert one cell's text to the value the item schema expects."""
+def _cell_value(column: str, cell: str) -> str | None:
+    if column not in VERBATIM_COLUMNS:
+        cell = cell.strip(BLANK)
+    return unescape_cell(cell)
+
+
+def _convert(column: str, cell: str | None, catalog: dict) -> dict[str, Any]:
+    """Convert one cell's value (None: empty) to what the item schema expects."""
     if column in ("quantity", "reorder_level"):
-        if column == "reorder_level" and cell == "":
+        if column == "reorder_level" and cell is None:
             return {}
-        if not INTEGER.fullmatch(cell):
-            raise ValueError("Must be a whole number, 0 or more.")
-        return {column: int(cell)}
+        return {column: _whole_number(cell or "")}
     if column in ("price", "cost_price"):
-        if column == "cost_price" and cell == "":
+        if column == "cost_price" and cell is None:
             return {column: None}
-        if not DECIMAL.fullmatch(cell):
-            raise ValueError("Must be a number such as 12 or 12.50.")
-        return {column: float(cell)}
+        return {column: _amount(cell or "")}
     if column in ("category", "supplier"):
-        if cell == "":
+        if cell is None:
             return {f"{column}_id": None}
         catalog_id = catalog[column].get(fold(cell))
         if catalog_id is None:
-            raise ValueError(f"No {column} named {cell!r}.")
+            raise ValueError(f"No {column} named {_shortened(cell)!r}.")
         return {f"{column}_id": catalog_id}
     if column == "metadata":
-        if cell == "":
+        if cell is None:
             return {}
         try:
             return {"metadata": json.loads(cell)}
         except (ValueError, RecursionError):
             raise ValueError("Must be a JSON object.") from None
-    if column == "status" and cell == "":
+    if column == "status" and cell is None:
         return {}
-    if column in ("sku", "description") and cell == "":
+    if column in ("sku", "description") and cell is None:
         return {column: None}
-    return {column: cell}
+    return {column: "" if cell is None else cell}
+
+
+# Digits beyond this many (leading zeros aside) cannot be a valid amount; they
+# are refused before int() or float() sees them, which would otherwise answer
+# with Python's own complaint past 4 300 digits.
+_MAX_DIGITS = len(str(MAX_AMOUNT))
+_TOO_LARGE = f"Input should be less than or equal to {MAX_AMOUNT}"
+
+
+def _whole_number(cell: str) -> int:
+    if not INTEGER.fullmatch(cell):
+        raise ValueError("Must be a whole number, 0 or more.")
+    digits = cell.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        raise ValueError(_TOO_LARGE)
+    return int(digits)
+
+
+def _amount(cell: str) -> float:
+    match = DECIMAL.fullmatch(cell)
+    if match is None:
+        raise ValueError("Must be a number such as 12 or 12.50.")
+    if len(match[1].lstrip("0")) > _MAX_DIGITS:
+        raise ValueError(_TOO_LARGE)
+    return float(cell)
+
+
+def _shortened(text: str, length: int = 60) -> str:
+    # Error messages quote the client's cell, but never a megabyte of it.
+    return text if len(text) <= length else text[:length] + "..."
 
 
 def plan_import(rows: list[ImportRow]) -> list[ImportRow]:

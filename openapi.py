@@ -539,7 +539,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "inventory",
         200,
         ImportReport,
-        (400, 401, 409, 415),
+        (400, 401, 409, 413, 415),
         body_media_type="text/csv",
         query=ImportQuery,
     ),

@@ -15,7 +15,6 @@ from security import accepts
 
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
 
-
 EXPORT_BATCH = 500  # items read from the database at a time while streaming
 
 
@@ -73,24 +72,35 @@ def import_csv():
     query = parse_query(ImportQuery)
     if request.mimetype != "text/csv":
         raise APIError(415, "Content-Type must be text/csv.")
-    rows = plan_import(read_import(request.get_data()))
+    max_rows = current_app.config["CSV_IMPORT_MAX_ROWS"]
+    rows = plan_import(read_import(request.get_data(), max_rows))
     if not query.dry_run:
         apply_import(rows)
         db.session.commit()
     counts = {action: 0 for action in ("create", "update", "unchanged")}
     for row in rows:
         counts[row.action] += 1
-    summary = ", ".join(f"{count} {action}" for action, count in counts.items())
     return {
         "status": "successful",
-        "message": (
-            f"Dry run, nothing was changed: would {summary}."
-            if query.dry_run
-            else f"Import applied: {summary}."
-        ),
+        "message": import_message(counts, query.dry_run),
         "dry_run": query.dry_run,
         "created": counts["create"],
         "updated": counts["update"],
         "unchanged": counts["unchanged"],
         "rows": [row.report() for row in rows],
     }
+
+
+def import_message(counts: dict[str, int], dry_run: bool) -> str:
+    """Say in a sentence what the import did, or would do."""
+    created = f"{counts['create']} item{'' if counts['create'] == 1 else 's'}"
+    updated, unchanged = counts["update"], counts["unchanged"]
+    if dry_run:
+        return (
+            f"Dry run: nothing was changed. Importing would create {created}, "
+            f"update {updated} and leave {unchanged} unchanged."
+        )
+    return (
+        f"Import applied: created {created}, updated {updated} "
+        f"and left {unchanged} unchanged."
+    )

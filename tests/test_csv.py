@@ -4,11 +4,15 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
 import item_csv
 import routes.inventory_csv
+from app import create_app
 from extensions import db
+from item_csv import escape_cell, unescape_cell
 from models import History, Item, StockMovement
 from tests.conftest import AuthActions
 
@@ -138,6 +142,10 @@ def test_import_updates_by_sku_ignoring_case_with_history_and_movements(app, sto
     body = response.get_json()
     assert response.status_code == 200, body
     assert (body["created"], body["updated"], body["unchanged"]) == (1, 1, 0)
+    assert (
+        body["message"]
+        == "Import applied: created 1 item, updated 1 and left 0 unchanged."
+    )
     update_row = body["rows"][0]
     assert update_row["action"] == "update"
     assert update_row["changes"]["quantity"] == [3, 10]
@@ -208,7 +216,10 @@ def test_dry_run_reports_without_writing_anything(app, stocked):
     body = response.get_json()
     assert response.status_code == 200
     assert body["dry_run"] is True
-    assert body["message"].startswith("Dry run, nothing was changed")
+    assert body["message"] == (
+        "Dry run: nothing was changed. Importing would create 1 item, "
+        "update 1 and leave 0 unchanged."
+    )
     assert [(r["row"], r["action"]) for r in body["rows"]] == [
         (2, "update"),
         (3, "create"),
@@ -288,6 +299,289 @@ def test_import_needs_login(app):
         "/inventory/import", data=f"{HEADER}\n", content_type="text/csv"
     )
     assert response.status_code == 401
+
+
+# --- Round trip: every value the API can store comes back byte for byte ------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Descriptions are kept exactly as sent; item and catalog names are trimmed by
+# the API, so only their insides can be awkward.
+NASTY_DESCRIPTIONS = [
+    "", " ", "  leading", "trailing  ", "\ttab first", "tab last\t", "\nnewline first",
+    "newline last\n", "\r\nCRLF first", "\rCR first", "inside\r\nCRLF", "'quoted",
+    "''two quotes", "'", "''", "'=SUM(A1)", "=1+1", "+1", "-1", "@SUM(A1)", " =1+1",
+    '"double", quotes, and commas,', "\ufeffbyte order mark", "\u00a0no-break space",
+    "Café, 東京 and 🙂", "\x01control\x1f", "a" * 500,
+]  # fmt: skip
+NASTY_NAMES = [
+    "=HYPERLINK(\"x\")", "+plus", "-minus", "@at", "'quoted", "'", "''", "'=x",
+    "tab\tinside", "line\nbreak\r\ninside", "plain",
+]  # fmt: skip
+
+
+def test_every_storable_value_survives_export_import_export(app, admin, logged_in):
+    category = admin.post("/categories", json={"name": "=Tools"}).get_json()
+    supplier = admin.post("/suppliers", json={"name": "'Quoted, Ltd"}).get_json()
+    catalog = {
+        "category_id": category["category"]["id"],
+        "supplier_id": supplier["supplier"]["id"],
+    }
+    for number, description in enumerate(NASTY_DESCRIPTIONS):
+        name = NASTY_NAMES[number % len(NASTY_NAMES)]
+        item = {"item_name": name, "description": description, "quantity": number}
+        response = logged_in.post(
+            "/inventory", json=item | {"price": 1, "sku": f"N-{number}"} | catalog
+        )
+        assert response.status_code == 201, (description, response.get_json())
+    logged_in.post(
+        "/inventory", json={"item_name": "No text", "quantity": 1, "price": 1}
+    )
+    first = export(logged_in)
+
+    newcomer = app.test_client()
+    AuthActions(newcomer).register_and_login("carol")
+    response = import_csv(newcomer, first)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] == len(NASTY_DESCRIPTIONS) + 1
+    assert export(newcomer) == first
+    # The API shows carol exactly what alice stored.
+    assert shown_texts(newcomer) == shown_texts(logged_in)
+    stored = {item["sku"]: item for item in shown_texts(logged_in)}
+    assert [
+        stored[f"N-{n}"]["description"] for n in range(len(NASTY_DESCRIPTIONS))
+    ] == (NASTY_DESCRIPTIONS)
+    assert stored[None]["description"] is None
+    # Importing the file again changes nothing.
+    again = import_csv(newcomer, first).get_json()
+    assert (again["updated"], again["unchanged"]) == (0, len(NASTY_DESCRIPTIONS))
+
+
+def shown_texts(client) -> list[dict]:
+    items = client.get("/inventory?sort=quantity&per_page=100").get_json()["items"]
+    fields = ("sku", "item_name", "description", "category_name", "supplier_name")
+    return sorted(
+        ({field: item[field] for field in fields} for item in items),
+        key=lambda item: item["sku"] or "",
+    )
+
+
+def test_no_exported_cell_starts_a_formula(logged_in, make_item):
+    for number, description in enumerate(NASTY_DESCRIPTIONS):
+        make_item(
+            logged_in,
+            item_name=NASTY_NAMES[number % len(NASTY_NAMES)],
+            description=description,
+        )
+    cells = [
+        cell
+        for row in csv.reader(io.StringIO(export(logged_in), newline=""))
+        for cell in row
+    ]
+    assert cells
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),  # the export's escape is removed
+        ("''quoted", "'quoted"),
+        ("'quoted", "quoted"),  # exactly one leading ' is always removed
+        ("'", ""),  # a lone ' is an empty text; an empty cell is none at all
+        ("", None),
+        ("  spaced  ", "  spaced  "),  # kept as written
+    ],
+)
+def test_import_removes_exactly_one_leading_quote(logged_in, cell, stored):
+    text = f"sku,item_name,description,quantity,price\nQ-1,x,{cell},1,1\n"
+    assert import_csv(logged_in, text).status_code == 200
+    assert logged_in.get("/inventory").get_json()["items"][0]["description"] == stored
+
+
+def test_blanks_around_numbers_codes_and_names_are_ignored(admin, logged_in):
+    admin.post("/categories", json={"name": "Tools"})
+    text = "sku,item_name,quantity,price,status,category\n X-1 , Spaced ,\t3 , 2.50 , inactive , tools \n"
+    response = import_csv(logged_in, text)
+    assert response.status_code == 200, response.get_json()
+    item = logged_in.get("/inventory").get_json()["items"][0]
+    assert (item["sku"], item["item_name"], item["quantity"], item["price"]) == (
+        "X-1",
+        "Spaced",
+        3,
+        2.5,
+    )
+    assert (item["status"], item["category_name"]) == ("inactive", "Tools")
+
+
+@given(st.one_of(st.none(), st.text()))
+def test_escaping_a_cell_is_undone_exactly_and_never_starts_a_formula(value):
+    cell = escape_cell(value)
+    assert not cell.startswith(FORMULA_STARTS)
+    # Through the csv module as the export writes and the import reads it.
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["x", cell, "y"])
+    row = next(csv.reader(io.StringIO(buffer.getvalue(), newline="")))
+    assert row == ["x", cell, "y"]
+    assert unescape_cell(row[1]) == value
+
+
+def test_metadata_longer_than_csv_default_field_limit_round_trips(app, logged_in):
+    # Control characters are written as \u0001 in JSON: six times their length.
+    specifications = {f"key{n}": "\x01" * 500 for n in range(50)}
+    item = {"item_name": "Big", "quantity": 1, "price": 1, "sku": "BIG-1"}
+    response = logged_in.post(
+        "/inventory", json=item | {"metadata": {"specifications": specifications}}
+    )
+    assert response.status_code == 201, response.get_json()
+    first = export(logged_in)
+    assert (
+        max(len(cell) for row in csv.reader(io.StringIO(first)) for cell in row)
+        > 128 * 1024
+    )
+    newcomer = app.test_client()
+    AuthActions(newcomer).register_and_login("carol")
+    assert import_csv(newcomer, first).status_code == 200
+    assert export(newcomer) == first
+
+
+# --- Size limits and bad cells are 400/413 in the API's own words ------------
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "message"),
+    [
+        (
+            "description",
+            "d" * (200 * 1024),
+            "String should have at most 500 characters",
+        ),
+        ("item_name", "n" * (200 * 1024), "String should have at most 100 characters"),
+        (
+            "sku",
+            "S" * (200 * 1024),
+            "Must be 1-64 of A-Z a-z 0-9 . _ / -, starting alphanumeric.",
+        ),
+        ("category", "c" * (200 * 1024), f"No category named '{'c' * 60}...'."),
+        (
+            "quantity",
+            "1" * (200 * 1024),
+            "Input should be less than or equal to 1000000000",
+        ),
+    ],
+)
+def test_a_cell_over_128_kib_is_400_naming_row_and_column(
+    app, logged_in, column, cell, message
+):
+    fine = {
+        "sku": "",
+        "item_name": "fine",
+        "description": "",
+        "quantity": "1",
+        "price": "1",
+        "category": "",
+    }
+    text = csv_text(fine, fine | {column: cell})
+    before = counts(app)
+    response = import_csv(logged_in, text)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json() == {
+        "status": "failed",
+        "message": "Import rejected: 1 row(s) have errors; nothing was changed.",
+        "errors": [{"row": 3, "field": column, "message": message}],
+    }
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        ("quantity", "9" * 5000),
+        ("reorder_level", "1" * 5000),
+        ("price", "9" * 5000 + ".00"),
+        ("cost_price", "1" * 5000),
+    ],
+)
+def test_a_5000_digit_number_is_400_in_the_apis_words(app, logged_in, column, cell):
+    row = {"item_name": "x", "quantity": "1", "price": "1"} | {column: cell}
+    before = counts(app)
+    response = import_csv(logged_in, csv_text(row))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [
+        {
+            "row": 2,
+            "field": column,
+            "message": "Input should be less than or equal to 1000000000",
+        }
+    ]
+    assert "sys." not in response.get_data(as_text=True)
+    assert counts(app) == before
+
+
+def test_leading_zeros_do_not_count_against_a_number(logged_in):
+    text = f"item_name,quantity,price\nx,{'0' * 5000}7,{'0' * 5000}2.50\n"
+    assert import_csv(logged_in, text).status_code == 200
+    item = logged_in.get("/inventory").get_json()["items"][0]
+    assert (item["quantity"], item["price"]) == (7, 2.5)
+
+
+def csv_text(*rows: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def rows_csv(count: int) -> str:
+    return "item_name,quantity,price\n" + "".join(
+        f"Item {n},1,1\n" for n in range(count)
+    )
+
+
+@pytest.fixture
+def capped(app_config):
+    """A client of an app that takes at most 3 rows per import."""
+    app = create_app(app_config | {"CSV_IMPORT_MAX_ROWS": 3})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    AuthActions(client).register_and_login("alice")
+    yield app, client
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_more_rows_than_the_cap_is_413_saying_the_cap(capped):
+    app, client = capped
+    before = counts(app)
+    response = import_csv(client, rows_csv(4))
+    assert response.status_code == 413
+    assert response.get_json() == {
+        "status": "failed",
+        "message": "The CSV has more than 3 rows, the most one import takes; nothing "
+        "was changed. Split it into files of at most 3 rows and import them one "
+        "after another.",
+        "errors": [],
+    }
+    assert counts(app) == before
+    assert import_csv(client, rows_csv(3)).status_code == 200
+
+
+def test_the_row_cap_defaults_to_10000_and_stops_reading_there(
+    app, logged_in, monkeypatch
+):
+    assert app.config["CSV_IMPORT_MAX_ROWS"] == 10_000
+    before = counts(app)
+    checked = []
+    row_fields = item_csv._row_fields
+    monkeypatch.setattr(
+        item_csv, "_row_fields", lambda *a: checked.append(1) or row_fields(*a)
+    )
+    response = import_csv(logged_in, rows_csv(10_001) + rows_csv(5_000)[25:])
+    assert response.status_code == 413
+    assert "more than 10000 rows" in response.get_json()["message"]
+    assert len(checked) == 10_000  # the rest of the file was never looked at
+    assert counts(app) == before
 
 
 # --- A failing export is a JSON error, not a broken 200 ----------------------
