@@ -1,5 +1,7 @@
 """Export the caller's items as CSV, and import a CSV all-or-nothing."""
 
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from itertools import chain, islice
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
@@ -31,28 +33,33 @@ def csv_download(stmt: Select, filename: str) -> Response:
     # Flask closes the request's session before the body streams, so the
     # export reads through a session of its own, closed with the response.
     session = db.session.session_factory()
+    cleanup = ExitStack()  # run once, at the end of the stream or on failure
+    cleanup.callback(session.close)
     try:
-        lines = export_lines(
-            session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH))
-        )
+        items = session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH))
+        # Closed before the session: PostgreSQL reads through a server-side
+        # cursor, which a rollback alone leaves to the garbage collector.
+        cleanup.callback(items.close)
+        lines = export_lines(items)
         # Run the query and write the header and first batch now: if that
         # fails, the client gets the JSON error (and the log the real status),
         # not a 200 whose body breaks off. The rest is read batch by batch
         # while streaming, so memory stays flat however many items there are.
         head = list(islice(lines, EXPORT_BATCH + 1))
     except BaseException:
-        session.close()
+        cleanup.close()
         raise
     response = Response(
-        stream_with_context(_stream(chain(head, lines))),
+        stream_with_context(_stream(chain(head, lines), cleanup.close)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-    response.call_on_close(session.close)
+    # Also when the response is closed before streaming began.
+    response.call_on_close(cleanup.close)
     return response
 
 
-def _stream(lines):
+def _stream(lines: Iterator[str], close: Callable[[], None]) -> Iterator[str]:
     try:
         yield from lines
     except Exception:
@@ -62,6 +69,10 @@ def _stream(lines):
             "CSV export failed while streaming; the client got a truncated file"
         )
         raise
+    finally:
+        # At once, not when the server gets round to closing the response: an
+        # open transaction would hold its locks (PostgreSQL) meanwhile.
+        close()
 
 
 @bp.post("/import")

@@ -587,19 +587,21 @@ def test_the_row_cap_defaults_to_10000_and_stops_reading_there(
 # --- A failing export is a JSON error, not a broken 200 ----------------------
 
 
-def fail_item_queries(connection, cursor, statement, *args):
+def fail_item_queries(cursor, statement, parameters, context):
     if statement.lstrip().startswith("SELECT") and "FROM inventory" in statement:
         raise RuntimeError("the disk went away")
+    return False  # any other statement runs as usual
 
 
 def test_a_failing_export_query_is_a_json_500_logged_as_500(app, stocked, caplog):
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", fail_item_queries)
+    # Raised where the driver would run the query, as a database error would be.
+    event.listen(engine, "do_execute", fail_item_queries)
     try:
         response = stocked.get("/inventory/export.csv")
     finally:
-        event.remove(engine, "before_cursor_execute", fail_item_queries)
+        event.remove(engine, "do_execute", fail_item_queries)
     assert response.status_code == 500
     assert response.get_json() == {
         "status": "failed",
@@ -642,3 +644,17 @@ def test_a_large_export_streams_in_batches(stocked, monkeypatch, make_item):
         "Café crème",
         "Extra 0",
     ]
+
+
+def test_an_export_gives_its_connection_back_when_the_stream_ends(app, stocked):
+    with app.app_context():
+        engine = db.engine
+    in_use = []
+    event.listen(engine, "checkout", lambda *args: in_use.append(1))
+    event.listen(engine, "checkin", lambda *args: in_use.pop())
+    response = stocked.get("/inventory/export.csv")
+    assert response.get_data(as_text=True).startswith(HEADER)
+    # Not only once the server closes the response: an open transaction would
+    # hold its locks until then (PostgreSQL's TRUNCATE waited for it).
+    assert in_use == []
+    response.close()
