@@ -76,16 +76,13 @@ def refuse_oversized_bodies() -> None:
         return  # an unknown URL or method gets its 404/405 first
     body = request.get_data()  # 413 here when Content-Length is over the limit
     limit = request.max_content_length
-    if (
-        limit is not None
-        and request.content_length is None
-        and len(body) >= limit
-        # The body filled the limit: one more byte from the raw stream tells a
-        # body of exactly the limit (allowed) from a longer one. Werkzeug only
-        # hands over a stream without a length when the server ends it at the
-        # body's end (wsgi.input_terminated), so this read cannot hang.
-        and request.input_stream.read(1)
-    ):
+    if limit is None or request.content_length is not None or len(body) < limit:
+        return
+    # A body without a length filled the limit: one more byte from the raw
+    # stream tells a body of exactly the limit (allowed) from a longer one.
+    # Only a stream the server ends at the body's end can be read past the
+    # limit without hanging (gunicorn and Werkzeug's server mark theirs).
+    if request.environ.get("wsgi.input_terminated") and request.input_stream.read(1):
         raise RequestEntityTooLarge()
 
 

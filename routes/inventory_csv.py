@@ -31,7 +31,7 @@ def export_csv():
 def csv_download(stmt: Select, filename: str) -> Response:
     """Run ``stmt`` now and stream the items it selects as a CSV attachment."""
     # Flask closes the request's session before the body streams, so the
-    # export reads through a session of its own, closed with the response.
+    # export reads through a session of its own, closed when the stream ends.
     session = db.session.session_factory()
     cleanup = ExitStack()  # run once, at the end of the stream or on failure
     cleanup.callback(session.close)
