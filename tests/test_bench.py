@@ -19,7 +19,9 @@ def test_the_import_csv_is_applied_in_full(logged_in):
     )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert body["message"] == "Import applied: 5 create, 0 update, 0 unchanged."
+    assert body["message"] == (
+        "Import applied: created 5 items, updated 0 and left 0 unchanged."
+    )
     assert (body["created"], body["updated"], body["unchanged"]) == (5, 0, 0)
     items = logged_in.get("/inventory").get_json()["items"]
     assert [item["sku"] for item in items] == [f"IMPORT-0000{n}" for n in range(1, 6)]

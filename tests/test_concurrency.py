@@ -4,6 +4,7 @@ import fcntl
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from unittest.mock import ANY
 
 import requests
 from sqlalchemy import func, select
@@ -141,6 +142,7 @@ def test_a_long_import_makes_other_writers_wait_at_most_the_busy_timeout(
         "status": "failed",
         "message": "The database is busy or unavailable; please retry shortly.",
         "errors": [],
+        "timestamp": ANY,
     }
     assert imported.status_code == 200
     assert imported.json()["created"] == 2

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from unittest.mock import ANY
 
 import pytest
 from hypothesis import given
@@ -488,6 +489,7 @@ def test_a_cell_over_128_kib_is_400_naming_row_and_column(
         "status": "failed",
         "message": "Import rejected: 1 row(s) have errors; nothing was changed.",
         "errors": [{"row": 3, "field": column, "message": message}],
+        "timestamp": ANY,
     }
     assert counts(app) == before
 
@@ -562,6 +564,7 @@ def test_more_rows_than_the_cap_is_413_saying_the_cap(capped):
         "was changed. Split it into files of at most 3 rows and import them one "
         "after another.",
         "errors": [],
+        "timestamp": ANY,
     }
     assert counts(app) == before
     assert import_csv(client, rows_csv(3)).status_code == 200
@@ -607,6 +610,7 @@ def test_a_failing_export_query_is_a_json_500_logged_as_500(app, stocked, caplog
         "status": "failed",
         "message": "Internal server error.",
         "errors": [],
+        "timestamp": ANY,
     }
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"

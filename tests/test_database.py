@@ -4,6 +4,7 @@ import fcntl
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from unittest.mock import ANY
 
 from sqlalchemy import func, select, text
 
@@ -89,6 +90,7 @@ def test_a_writer_queued_behind_a_long_write_gets_503_instead_of_hanging(
         "status": "failed",
         "message": "The database is busy or unavailable; please retry shortly.",
         "errors": [],
+        "timestamp": ANY,
     }
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Item)) == 0
