@@ -9,11 +9,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cli import register_commands
 from config import config_for
-from database import init_database
-from envelope import EnvelopeJSONProvider
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
-from observability import QuietRequestHandler, init_observability
+from plumbing.database import init_database
+from plumbing.envelope import EnvelopeJSONProvider
+from plumbing.observability import QuietRequestHandler, init_observability
+from plumbing.security import init_security
+from plumbing.sessions import init_sessions
 from routes import (
     auth,
     categories,
@@ -26,8 +28,6 @@ from routes import (
     suppliers,
     users,
 )
-from security import init_security
-from sessions import init_sessions
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
-from demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
+from domain.demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
 from errors import APIError
 from extensions import db
 from models import ROLES, LastAdminError, User, record_history

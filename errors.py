@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from envelope import utc_timestamp
 from extensions import db
+from plumbing.envelope import utc_timestamp
 
 # Messages for Werkzeug's own errors (unknown URL, wrong method, ...).
 HTTP_MESSAGES = {

@@ -35,10 +35,10 @@ workers = int(
 )
 # gthread, whose main loop collects each request's head before a thread sees
 # it, so slow or silent clients cannot tie up the threads, and which answers
-# refused requests in the API's JSON envelope (gunicorn_workers.py).
+# refused requests in the API's JSON envelope (plumbing/gunicorn_workers.py).
 # GUNICORN_HEADER_TIMEOUT and GUNICORN_BODY_TIMEOUT bound how long a client
 # may take to send a request (10 and 30 seconds).
-worker_class = "gunicorn_workers.APIWorker"
+worker_class = "plumbing.gunicorn_workers.APIWorker"
 # Threads per process: the requests one process serves at once. Slow clients
 # wait in the poller, not in a thread, so one is enough to survive them, and
 # one suits SQLite best: a second thread competed with the lock holder for the

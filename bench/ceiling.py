@@ -24,10 +24,10 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, request
 
-import database
+from domain.stock import move_stock, record_stock_history
 from extensions import db
 from models import item_to_dict, movement_to_dict
-from stock import move_stock, record_stock_history
+from plumbing import database
 
 DATABASE_FILE = os.environ["CEILING_DATABASE"]
 DRIVER = os.environ.get("CEILING_DRIVER", "sqlalchemy")

@@ -13,8 +13,8 @@ from werkzeug.local import LocalProxy
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
 from models import User, record_history
+from plumbing.sessions import mark_refreshed
 from schemas import LoginRequest, RegisterRequest, parse_body
-from sessions import mark_refreshed
 
 bp = Blueprint("auth", __name__)
 

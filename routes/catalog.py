@@ -15,10 +15,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from errors import APIError
 from extensions import db
 from models import MAX_ID, CatalogEntry, fold, record_history
-from pagination import paginate
+from plumbing.pagination import paginate
+from plumbing.search import matches_search
 from routes.auth import admin_required, login_required
 from schemas import SearchQuery, parse_body, parse_query
-from search import matches_search
 
 
 @dataclass(frozen=True)

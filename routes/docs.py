@@ -9,7 +9,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Response, current_app, send_from_directory
 
-from openapi import build_document
+from plumbing.openapi import build_document
 
 bp = Blueprint("docs", __name__)
 

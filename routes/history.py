@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import History, utcnow
-from pagination import paginate
+from plumbing.pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import HistoryQuery, parse_query
 

@@ -7,10 +7,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
-import item_store
+from domain import item_store
+from domain.idempotency import idempotent, remember_response
+from domain.stock import edit_item, etag_headers, expected_versions, lock_item
 from errors import APIError
 from extensions import db
-from idempotency import idempotent, remember_response
 from models import (
     Category,
     Item,
@@ -20,7 +21,8 @@ from models import (
     record_history,
     to_cents,
 )
-from pagination import paginate
+from plumbing.pagination import paginate
+from plumbing.search import matches_search
 from routes.auth import login_required, require_admin
 from schemas import (
     InventoryFilters,
@@ -30,8 +32,6 @@ from schemas import (
     parse_body,
     parse_query,
 )
-from search import matches_search
-from stock import edit_item, etag_headers, expected_versions, lock_item
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 

@@ -7,13 +7,13 @@ from itertools import chain, islice
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from sqlalchemy import Select
 
+from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
-from item_csv import apply_import, export_lines, plan_import, read_import
+from plumbing.security import accepts
 from routes.auth import login_required
 from routes.inventory import find_items
 from schemas import ImportQuery, InventoryFilters, parse_query
-from security import accepts
 
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from errors import error_response
 from extensions import db
-from sessions import session_store_available
+from plumbing.sessions import session_store_available
 from version import __version__
 
 bp = Blueprint("ops", __name__)

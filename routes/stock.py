@@ -6,10 +6,17 @@ from flask import Blueprint, g
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
+from domain.idempotency import idempotent, remember_response
+from domain.stock import (
+    count_stock,
+    etag_headers,
+    expected_versions,
+    move_stock,
+    record_stock_history,
+)
 from extensions import db
-from idempotency import idempotent, remember_response
 from models import Item, StockMovement, item_to_dict, movement_to_dict, utcnow
-from pagination import paginate
+from plumbing.pagination import paginate
 from routes.auth import login_required
 from routes.inventory import get_owned_item
 from schemas import (
@@ -18,13 +25,6 @@ from schemas import (
     StockMovementRequest,
     parse_body,
     parse_query,
-)
-from stock import (
-    count_stock,
-    etag_headers,
-    expected_versions,
-    move_stock,
-    record_stock_history,
 )
 
 bp = Blueprint("stock", __name__)

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from errors import APIError
 from extensions import db
 from models import MAX_ID, LastAdminError, User, record_history
-from pagination import paginate
+from plumbing.pagination import paginate
+from plumbing.search import contains_ascii_text
 from routes.auth import admin_required
 from schemas import RoleUpdate, SearchQuery, parse_body, parse_query
-from search import contains_ascii_text
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 

@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
-from sessions import SafeRedisSessionInterface
+from plumbing.sessions import SafeRedisSessionInterface
 
 PASSWORD = "password123"
 # "gw0", "gw1", ... in a pytest-xdist worker; unset in a plain pytest run.

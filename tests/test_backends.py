@@ -1,7 +1,7 @@
 """The suite really runs on the backends it was asked to use."""
 
 from extensions import db
-from sessions import FileSessionInterface, SafeRedisSessionInterface
+from plumbing.sessions import FileSessionInterface, SafeRedisSessionInterface
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 
 

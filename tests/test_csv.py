@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-import item_csv
 import routes.inventory_csv
 from app import create_app
+from domain import item_csv
+from domain.item_csv import escape_cell, unescape_cell
 from extensions import db
-from item_csv import escape_cell, unescape_cell
 from models import History, Item, StockMovement
 from tests.conftest import AuthActions
 

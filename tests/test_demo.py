@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from demo_data import DEMO_PASSWORD
+from domain.demo_data import DEMO_PASSWORD
 from extensions import db
 from models import Category, History, Item, StockMovement, Supplier, User, utcnow
 from tests.conftest import AuthActions

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
-from openapi import OPERATIONS, Error
+from plumbing.openapi import OPERATIONS, Error
 from schemas import ItemCreate, RegisterRequest, StockMovementRequest
 from tests.conftest import AuthActions, item_payload
 

@@ -138,7 +138,7 @@ def test_python_app_py_logs_each_request_once(tmp_path):
 
 
 def test_the_development_server_logs_a_request_and_its_error_once(app, caplog):
-    from observability import QuietRequestHandler
+    from plumbing.observability import QuietRequestHandler
 
     @app.get("/test-boom")
     def boom():

@@ -24,9 +24,9 @@ from flask import g, request
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 
-import item_store
+from domain import item_store
+from domain.item_store import ITEM_COLUMNS, connection, items
 from errors import APIError
-from item_store import ITEM_COLUMNS, connection, items
 from models import MAX_ID, StockMovement, record_history, utcnow
 from schemas import MAX_AMOUNT
 

@@ -49,7 +49,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from werkzeug.exceptions import RequestTimeout
 
 from errors import error_body
-from security import SECURITY_HEADERS
+from plumbing.security import SECURITY_HEADERS
 
 # Seconds a client has to send a request's head, counted from the moment it
 # connected (on a kept-alive connection, from the next request's first byte).

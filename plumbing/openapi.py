@@ -26,6 +26,7 @@ from models import (
     MOVEMENT_REASONS,
     ROLES,
 )
+from plumbing.sessions import STORE_DOWN_MESSAGE
 from schemas import (
     CategoryCreate,
     CategoryUpdate,
@@ -45,7 +46,6 @@ from schemas import (
     SupplierCreate,
     SupplierUpdate,
 )
-from sessions import STORE_DOWN_MESSAGE
 from version import __version__
 
 # --- Response shapes ------------------------------------------------------------

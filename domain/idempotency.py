@@ -20,10 +20,10 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from envelope import utc_timestamp
 from errors import APIError
 from extensions import db
 from models import IdempotencyKey, utcnow
+from plumbing.envelope import utc_timestamp
 
 KEY_LIFETIME = timedelta(hours=24)
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as in HTTP tokens

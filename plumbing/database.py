@@ -111,7 +111,7 @@ def take_turn(lock_path: str, timeout: float) -> int | None:
 
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 MIGRATIONS_DIRECTORY = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "migrations"
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
 )
 
 

@@ -40,10 +40,11 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
-import item_store
+from domain import item_store
+from domain.item_store import ITEM_COLUMNS
+from domain.stock import edit_item, lock_item
 from errors import APIError, invalid_input
 from extensions import db
-from item_store import ITEM_COLUMNS
 from models import (
     Category,
     Item,
@@ -54,7 +55,6 @@ from models import (
     record_history,
 )
 from schemas import BLANK, MAX_AMOUNT, ItemCreate
-from stock import edit_item, lock_item
 
 COLUMNS = (
     "sku",

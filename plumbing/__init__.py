@@ -1,0 +1,11 @@
+"""The HTTP plumbing every request passes through, whatever it asks for.
+
+- ``sessions``: server-side sessions in files or Redis, safe logout
+- ``security``: CSRF checks, body limits and security headers
+- ``observability``: request ids and the one log line per request
+- ``envelope``: the UTC timestamp on every JSON answer
+- ``database``: the engine's set-up (SQLite pragmas, the writers' queue)
+- ``pagination``, ``search``: one page of a query; Unicode case-insensitive ``?q=``
+- ``openapi``: the OpenAPI document and /docs
+- ``gunicorn_workers``: the worker behind ``make serve``
+"""
