@@ -41,7 +41,8 @@ class Config:
     # Server-side sessions (Flask-Session). The id in the cookie is only a key
     # into the store, so logging out deletes the session for every copy of it.
     # "cachelib": files under SESSION_FILE_DIR (one machine). "redis": shared by
-    # every process and machine, at SESSION_REDIS_URL.
+    # every process and machine, at SESSION_REDIS_URL. plumbing/sessions.py
+    # hands the store to Flask-Session as SESSION_CACHELIB or SESSION_REDIS.
     SESSION_TYPE = os.environ.get("SESSION_TYPE", "cachelib")
     SESSION_FILE_DIR = None  # None means "<instance>/sessions"
     SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL", "redis://localhost:6379/0")

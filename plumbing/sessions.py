@@ -1,9 +1,12 @@
 """Server-side sessions: Flask-Session over a file store or Redis, made safe.
 
-``SESSION_TYPE`` chooses the store: ``cachelib`` (files under the instance
-folder, the zero-setup default) or ``redis`` (``SESSION_REDIS_URL``), which
-several server processes or machines can share. Traps handled here (see
-FIELD_NOTES):
+``SESSION_TYPE`` chooses the store, handed over in Flask-Session's own
+settings: ``cachelib`` with ``SESSION_CACHELIB`` (files under the instance
+folder, the zero-setup default) or ``redis`` with ``SESSION_REDIS`` (a client
+for ``SESSION_REDIS_URL``), which several server processes or machines can
+share. ``Session(app)`` would install Flask-Session's stock interfaces; we
+install subclasses of the same interfaces, built from the same settings, that
+handle these traps (see FIELD_NOTES):
 
 * cachelib's default ``threshold=500`` silently deletes *live* sessions once
   there are more than 500; the file store uses no threshold and sweeps only
@@ -25,11 +28,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import redis
 from cachelib.file import FileSystemCache
 from flask import Flask, Request, Response, current_app, request, session
 from flask_session.cachelib import CacheLibSessionInterface
+from flask_session.defaults import Defaults
 from flask_session.redis import RedisSessionInterface
 
 from errors import APIError, error_body
@@ -45,20 +50,16 @@ STORE_DOWN_MESSAGE = "The session store is unavailable; please retry shortly."
 
 
 class SafeSessionMixin:
-    """Outage handling and revocation-safe saving for any Flask-Session store."""
+    """Outage handling for any Flask-Session store, through Flask's public hooks."""
 
     def open_session(self, app: Flask, request: Request):
         try:
-            session = super().open_session(app, request)
+            return super().open_session(app, request)
         except STORE_ERRORS:
             app.logger.exception("Session store unavailable while loading a session")
             session = self.session_class(sid=None)
             session.store_unavailable = True
             return session
-        # Remember whether this session came from the store, and under which id.
-        cookie_sid = request.cookies.get(self.get_cookie_name(app))
-        session.stored_sid = session.sid if session.sid == cookie_sid else None
-        return session
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         if getattr(session, "store_unavailable", False):
@@ -72,6 +73,14 @@ class SafeSessionMixin:
     def is_available(self) -> bool:
         """Return whether the store answers (for /health)."""
         raise NotImplementedError
+
+
+def loaded_from_store(session) -> bool:
+    """Return whether ``session`` is the stored one this request's cookie named."""
+    # A cookie the store no longer knows gets a new id in open_session(), and
+    # login gets one from regenerate(): only a loaded session keeps the cookie's.
+    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
+    return session.sid == request.cookies.get(cookie_name)
 
 
 class SessionFileStore(FileSystemCache):
@@ -107,75 +116,72 @@ class SessionFileStore(FileSystemCache):
         finally:
             os.close(lock_file)  # closing releases the lock
 
+    def delete(self, key: str, mgmt_element: bool = False) -> bool:
+        """Delete a session, never between a write-back's check and its write."""
+        with self.lock():
+            return super().delete(key, mgmt_element)
+
     def remove_expired(self) -> None:
         """Delete every session file whose lifetime has passed."""
-        # cachelib does this itself only when over its threshold, which is off.
+        # cachelib sweeps only when over its threshold, which is off, and keeps
+        # the sweep private: calling it buys "expired files do not pile up",
+        # pinned by test_sessions.py::test_expired_session_files_are_swept.
         self._remove_expired(time.time())
 
 
 class FileSessionInterface(SafeSessionMixin, CacheLibSessionInterface):
     """Sessions as files in one directory (one machine, any number of processes)."""
 
-    def __init__(self, app: Flask, store: SessionFileStore, prune_interval: float):
-        super().__init__(
-            app,
-            client=store,
-            key_prefix=app.config["SESSION_KEY_PREFIX"],
-            permanent=app.config["SESSION_PERMANENT"],
-        )
-        self.prune_interval = prune_interval
+    def __init__(self, app: Flask, **settings: Any) -> None:
+        super().__init__(app, **settings)
+        self.prune_interval = app.config["SESSION_PRUNE_INTERVAL"]
         self.last_pruned = time.monotonic()
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         super().save_session(app, session, response)
-        self._prune_if_due()
+        self.prune_if_due()
 
     def is_available(self) -> bool:
         return os.access(self.cache.directory, os.W_OK)
 
-    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
-        # A session loaded from the store is written back only if its file is
-        # still there: logout (or expiry) removed it after this request loaded
-        # it, and writing it back would log the user in again. The check and
-        # the write hold the lock that _delete_session takes, so no logout can
-        # fall between them. A rotated session (login) has a new sid and is
-        # simply written.
-        with self.cache.lock():
-            loaded = session.sid == getattr(session, "stored_sid", None)
-            if loaded and not self.cache.has(store_id):
-                return
-            super()._upsert_session(session_lifetime, session, store_id)
-
-    def _delete_session(self, store_id: str) -> None:
-        with self.cache.lock():
-            super()._delete_session(store_id)
-
-    def _prune_if_due(self) -> None:
+    def prune_if_due(self) -> None:
+        """Sweep expired session files if SESSION_PRUNE_INTERVAL has passed."""
         now = time.monotonic()
         if now - self.last_pruned >= self.prune_interval:
             self.last_pruned = now
             self.cache.remove_expired()
 
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        # Private override; it buys "a logout while this request ran stays a
+        # logout": a loaded session is written back only if its file is still
+        # there, checked under the lock delete() takes. Pinned by test_sessions.py
+        # ::test_a_write_back_cannot_slip_between_its_check_and_a_logout.
+        with self.cache.lock():
+            if loaded_from_store(session) and not self.cache.has(store_id):
+                return
+            super()._upsert_session(session_lifetime, session, store_id)
+
 
 class SafeRedisSessionInterface(SafeSessionMixin, RedisSessionInterface):
     """Sessions in Redis, shared by every process and machine."""
-
-    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
-        # A session loaded from the store is written back only if its key still
-        # exists (SET ... XX): atomic, so a concurrent logout always wins.
-        loaded = session.sid == getattr(session, "stored_sid", None)
-        self.client.set(
-            name=store_id,
-            value=self.serializer.encode(session),
-            ex=int(session_lifetime.total_seconds()),
-            xx=loaded,
-        )
 
     def is_available(self) -> bool:
         try:
             return bool(self.client.ping())
         except redis.RedisError:
             return False
+
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        # Private override; it buys "a logout while this request ran stays a
+        # logout": SET ... XX writes a loaded session back only if its key still
+        # exists, atomically. Pinned by test_sessions.py
+        # ::test_logout_amid_a_burst_of_requests_always_ends_the_session.
+        self.client.set(
+            name=store_id,
+            value=self.serializer.encode(session),
+            ex=int(session_lifetime.total_seconds()),
+            xx=loaded_from_store(session),
+        )
 
 
 def refresh_sliding_expiry() -> None:
@@ -223,6 +229,19 @@ def redis_client(url: str) -> redis.Redis:
     )
 
 
+def interface_settings(app: Flask) -> dict[str, Any]:
+    """Return the settings ``Session(app)`` reads for every Flask-Session store."""
+    config = app.config
+    return {
+        "key_prefix": config["SESSION_KEY_PREFIX"],
+        "permanent": config["SESSION_PERMANENT"],
+        "sid_length": config.get("SESSION_ID_LENGTH", Defaults.SESSION_ID_LENGTH),
+        "serialization_format": config.get(
+            "SESSION_SERIALIZATION_FORMAT", Defaults.SESSION_SERIALIZATION_FORMAT
+        ),
+    }
+
+
 def init_sessions(app: Flask) -> None:
     """Install the server-side session interface chosen by SESSION_TYPE."""
     session_type = app.config["SESSION_TYPE"]
@@ -230,17 +249,16 @@ def init_sessions(app: Flask) -> None:
         directory = app.config["SESSION_FILE_DIR"] or os.path.join(
             app.instance_path, "sessions"
         )
+        # Always ours: the interface relies on the store's lock and sweep.
+        app.config["SESSION_CACHELIB"] = SessionFileStore(directory)
         app.session_interface = FileSessionInterface(
-            app,
-            SessionFileStore(directory),
-            prune_interval=app.config["SESSION_PRUNE_INTERVAL"],
+            app, client=app.config["SESSION_CACHELIB"], **interface_settings(app)
         )
     elif session_type == "redis":
+        if app.config.get("SESSION_REDIS") is None:
+            app.config["SESSION_REDIS"] = redis_client(app.config["SESSION_REDIS_URL"])
         app.session_interface = SafeRedisSessionInterface(
-            app,
-            client=redis_client(app.config["SESSION_REDIS_URL"]),
-            key_prefix=app.config["SESSION_KEY_PREFIX"],
-            permanent=app.config["SESSION_PERMANENT"],
+            app, client=app.config["SESSION_REDIS"], **interface_settings(app)
         )
     else:
         raise RuntimeError(
