@@ -7,7 +7,7 @@ from sqlalchemy import event, func, select, text
 
 from extensions import db
 from models import History, Item, User
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import User
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 PROTECTED_ROUTES = [
     ("post", "/logout"),

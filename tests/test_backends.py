@@ -2,7 +2,7 @@
 
 from extensions import db
 from plumbing.sessions import FileSessionInterface, SafeRedisSessionInterface
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.helpers import TEST_DATABASE_URL, TEST_REDIS_URL
 
 
 def test_the_app_uses_the_configured_database(app):

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from extensions import db
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 
 def newest(client, path: str, key: str) -> dict:

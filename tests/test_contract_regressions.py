@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import item_payload
+from tests.helpers import item_payload
 
 
 def test_an_unknown_method_is_405_even_with_a_csv_body(logged_in):

@@ -15,7 +15,7 @@ from domain import item_csv
 from domain.item_csv import escape_cell, unescape_cell
 from extensions import db
 from models import History, Item, StockMovement
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 HEADER = "sku,item_name,description,quantity,price,cost_price,reorder_level,status,category,supplier,metadata"
 

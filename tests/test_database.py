@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from app import create_app
 from extensions import db
 from models import Item
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_app):

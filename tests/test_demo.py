@@ -5,7 +5,7 @@ from sqlalchemy import select
 from domain.demo_data import DEMO_PASSWORD
 from extensions import db
 from models import Category, History, Item, StockMovement, Supplier, User, utcnow
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 
 def test_seed_demo_creates_a_consistent_living_system(app):

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from extensions import db
 from models import History, IdempotencyKey, StockMovement, User
-from tests.conftest import AuthActions, item_payload
+from tests.helpers import AuthActions, item_payload
 
 
 def test_every_table_with_an_id_is_declared_never_to_reuse_it():

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Item
-from tests.conftest import item_payload
+from tests.helpers import item_payload
 
 
 def item_count(app) -> int:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import item_payload
+from tests.helpers import item_payload
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from extensions import bcrypt, db
-from tests.conftest import PASSWORD, sqlite_settings_for
+from tests.helpers import PASSWORD, sqlite_settings_for
 
 
 @pytest.fixture

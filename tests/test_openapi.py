@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from plumbing.openapi import OPERATIONS, Error
 from schemas import ItemCreate, RegisterRequest, StockMovementRequest
-from tests.conftest import AuthActions, item_payload
+from tests.helpers import AuthActions, item_payload
 
 
 @pytest.fixture

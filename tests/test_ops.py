@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 import routes.inventory
 from app import create_app
 from extensions import db
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from version import __version__
 
 

@@ -16,7 +16,7 @@ import routes.inventory
 from app import create_app
 from plumbing.envelope import utc_timestamp
 from plumbing.openapi import OPERATIONS
-from tests.conftest import PASSWORD, AuthActions, item_payload
+from tests.helpers import PASSWORD, AuthActions, item_payload
 
 CSV_IMPORT = "item_name,quantity,price\r\nImported mouse,4,19.90\r\n"
 

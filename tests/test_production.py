@@ -13,7 +13,7 @@ import requests
 
 from app import create_app
 from extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 import routes.auth
 from app import create_app
 from extensions import db, limiter
-from tests.conftest import PASSWORD, TEST_REDIS_URL, AuthActions
+from tests.helpers import PASSWORD, TEST_REDIS_URL, AuthActions
 
 PROJECT = Path(__file__).resolve().parent.parent
 ATTEMPTS = 30

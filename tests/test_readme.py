@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import serve
+from tests.helpers import serve
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)

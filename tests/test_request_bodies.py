@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import History, Item
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 LIMIT = 4096  # a small MAX_CONTENT_LENGTH keeps the bodies small
 HEADER = "sku,item_name,quantity,price\n"

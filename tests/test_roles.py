@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import History, LastAdminError, User
-from tests.conftest import PASSWORD, AuthActions
+from tests.helpers import PASSWORD, AuthActions
 
 # (method, path, body, success status) for every admin-only route. Paths use
 # ids that exist in the fixture data set up by ``world`` below.

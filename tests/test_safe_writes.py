@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import History, IdempotencyKey, Item, utcnow
-from tests.conftest import PASSWORD, item_payload
+from tests.helpers import PASSWORD, item_payload
 
 
 def live_login(base_url: str, username: str = "alice", register: bool = True):

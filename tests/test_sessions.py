@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from extensions import db
 from routes.auth import login_required
-from tests.conftest import (
+from tests.helpers import (
     PASSWORD,
     TEST_REDIS_URL,
     AuthActions,

@@ -12,7 +12,7 @@ from sqlalchemy import exc, func, select, text
 
 from extensions import db
 from models import Category, History, Item
-from tests.conftest import AuthActions, item_payload
+from tests.helpers import AuthActions, item_payload
 
 NUL = "\u0000"
 NUL_MESSAGE = "Must not contain the NUL character (U+0000)."

@@ -1,0 +1,185 @@
+"""What tests import: settings for test apps, the auth helper, data factories.
+
+Fixtures live in conftest.py and build on these; tests import from here, never
+from conftest (pytest's advice: a conftest is loaded by pytest, not imported).
+
+The suite runs on SQLite and file sessions by default. Set TEST_DATABASE_URL
+(PostgreSQL) and TEST_REDIS_URL to run the same tests on those backends; the
+database and Redis are wiped before every test, so point them at throwaway
+servers only (``scripts/services.sh`` starts some).
+
+The suite runs in parallel (pytest-xdist, ``make test``). Each worker process
+gets a database of its own (``<name>_gw0``, ``<name>_gw1``, ...) and a Redis
+database number of its own, so that one worker's wipe never empties another's.
+"""
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
+
+from app import create_app
+from extensions import db
+from plumbing.sessions import SafeRedisSessionInterface
+
+PASSWORD = "password123"
+# "gw0", "gw1", ... in a pytest-xdist worker; unset in a plain pytest run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def worker_redis_url(url: str | None) -> str | None:
+    """Give each xdist worker its own Redis database number (gwN uses N)."""
+    if not url or not XDIST_WORKER:
+        return url
+    # Redis has 16 databases unless started with more (scripts/services.sh
+    # starts it with enough for any worker count).
+    number = XDIST_WORKER.removeprefix("gw")
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
+
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# This worker's own database on the Redis server under test.
+TEST_REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL"))
+
+
+def worker_database_url(url: str) -> str:
+    """Create (anew) this xdist worker's own database next to ``url``; return its URL."""
+    if not XDIST_WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{XDIST_WORKER}"
+    # psycopg 3, as the app uses (a plain postgresql:// URL means psycopg2).
+    driver = base.set(drivername="postgresql+psycopg")
+    admin = create_engine(driver, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def sqlite_settings_for(folder) -> dict:
+    """Settings for an app on SQLite and file sessions inside ``folder``."""
+    return {
+        "APP_ENV": "testing",
+        "INSTANCE_PATH": f"{folder}/instance",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/test.db",
+        "SESSION_TYPE": "cachelib",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def empty_database(url: str) -> None:
+    """Delete every row from the PostgreSQL database at ``url``, restarting ids."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def stored_session_count(app) -> int:
+    """How many sessions the app's store holds, whichever store it is."""
+    interface = app.session_interface
+    if isinstance(interface, SafeRedisSessionInterface):
+        return sum(1 for _ in interface.client.scan_iter(f"{interface.key_prefix}*"))
+    directory = interface.cache._path
+    return sum(1 for name in os.listdir(directory) if not name.endswith(".__wz_cache"))
+
+
+def new_sqlite_file(uri: str) -> str | None:
+    """Return the path of the SQLite file ``uri`` names, if it does not exist yet."""
+    url = make_url(uri)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    return None if os.path.exists(path) else path
+
+
+def app_with_schema(config: dict, sqlite_template: str | None = None) -> Iterator:
+    """Create an app, make sure its tables exist, and dispose of it afterwards.
+
+    A new SQLite database starts as a copy of ``sqlite_template`` if given.
+    """
+    path = new_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+    if sqlite_template and path:
+        shutil.copyfile(sqlite_template, path)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()  # a no-op on the copy, but keeps the promise
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` from a real multi-threaded HTTP server; yield its base URL."""
+    # Port 0: the kernel picks a free port, so parallel runs never collide.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # A short poll interval: shutdown() waits up to one interval (0.5 s by
+    # default), at the end of every test that uses a live server.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+class AuthActions:
+    """Register, log in and log out through the API, as a client would."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, username="alice", email=None, password=PASSWORD):
+        email = email or f"{username}@example.com"
+        return self._client.post(
+            "/register",
+            json={"username": username, "email": email, "password": password},
+        )
+
+    def login(self, username="alice", password=PASSWORD):
+        return self._client.post(
+            "/login",
+            json={"username": username, "password": password},
+        )
+
+    def register_and_login(self, username="alice"):
+        assert self.register(username).status_code == 201, "registration failed"
+        response = self.login(username)
+        assert response.status_code == 200
+        return response
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+def item_payload(**overrides) -> dict:
+    """Return a valid new-item body, with ``overrides`` applied."""
+    payload = {
+        "item_name": "Laptop",
+        "description": "Dell XPS",
+        "quantity": 5,
+        "price": 1200.00,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def make_item(client, **overrides) -> dict:
+    """Create an item through the API for ``client`` and return it."""
+    response = client.post("/inventory", json=item_payload(**overrides))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["item"]
