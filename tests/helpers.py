@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import requests
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
@@ -138,21 +139,26 @@ def serve(app) -> Iterator[str]:
 
 
 class AuthActions:
-    """Register, log in and log out through the API, as a client would."""
+    """Register, log in and log out through the API, as a client would.
 
-    def __init__(self, client):
+    ``client`` is a Flask test client, or a ``requests.Session`` together with
+    a live server's ``base_url``: both post JSON the same way.
+    """
+
+    def __init__(self, client, base_url: str = ""):
         self._client = client
+        self._base_url = base_url
 
     def register(self, username="alice", email=None, password=PASSWORD):
         email = email or f"{username}@example.com"
         return self._client.post(
-            "/register",
+            self._base_url + "/register",
             json={"username": username, "email": email, "password": password},
         )
 
     def login(self, username="alice", password=PASSWORD):
         return self._client.post(
-            "/login",
+            self._base_url + "/login",
             json={"username": username, "password": password},
         )
 
@@ -163,7 +169,20 @@ class AuthActions:
         return response
 
     def logout(self):
-        return self._client.post("/logout")
+        return self._client.post(self._base_url + "/logout")
+
+
+def live_login(
+    base_url: str, username: str = "alice", register: bool = True
+) -> requests.Session:
+    """Return a ``requests.Session`` logged in to the live server at ``base_url``."""
+    session = requests.Session()
+    auth = AuthActions(session, base_url)
+    if register:
+        auth.register_and_login(username)
+    else:
+        assert auth.login(username).status_code == 200
+    return session
 
 
 def item_payload(**overrides) -> dict:

@@ -14,22 +14,12 @@ import routes.inventory_csv
 from app import create_app
 from extensions import db
 from models import History, Item, User
-
-PASSWORD = "password123"
-
-
-def logged_in_session(base_url: str, username: str) -> requests.Session:
-    session = requests.Session()
-    body = {"username": username, "email": f"{username}@example.com"}
-    assert session.post(f"{base_url}/register", json=body | {"password": PASSWORD}).ok
-    login = {"username": username, "password": PASSWORD}
-    assert session.post(f"{base_url}/login", json=login).ok
-    return session
+from tests.helpers import PASSWORD, live_login
 
 
 def busy_user(base_url: str, username: str, rounds: int) -> tuple[list[int], int]:
     """Create, update and sometimes delete items; return statuses and write count."""
-    session = logged_in_session(base_url, username)
+    session = live_login(base_url, username)
     statuses, acknowledged_writes = [], 0
     for number in range(rounds):
         item = {"item_name": f"{username}-{number}", "quantity": number, "price": 1.5}
@@ -113,8 +103,8 @@ def test_a_long_import_makes_other_writers_wait_at_most_the_busy_timeout(
     base_url = f"http://127.0.0.1:{server.server_port}"
     try:
         alice, bob = (
-            logged_in_session(base_url, "alice"),
-            logged_in_session(base_url, "bob"),
+            live_login(base_url, "alice"),
+            live_login(base_url, "bob"),
         )
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending_import = pool.submit(

@@ -13,7 +13,7 @@ import requests
 
 from app import create_app
 from extensions import db
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, live_login
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,11 +122,7 @@ def worker_pids(master_pid: int) -> set[int]:
 def test_gunicorn_workers_share_sessions_and_data(gunicorn_server):
     gunicorn_server, master_pid = gunicorn_server
     assert len(worker_pids(master_pid)) == 3
-    user = requests.Session()
-    body = {"username": "alice", "email": "a@example.com", "password": PASSWORD}
-    assert user.post(f"{gunicorn_server}/register", json=body).status_code == 201
-    login = {"username": "alice", "password": PASSWORD}
-    assert user.post(f"{gunicorn_server}/login", json=login).status_code == 200
+    user = live_login(gunicorn_server)
     item = {"item_name": "Widget", "quantity": 50, "price": 1}
     item_id = user.post(f"{gunicorn_server}/inventory", json=item).json()["item_id"]
     # Many requests spread over the workers: the session and data are shared.

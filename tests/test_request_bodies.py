@@ -12,12 +12,11 @@ from unittest.mock import ANY
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from extensions import db
 from models import History, Item
-from tests.helpers import PASSWORD
+from tests.helpers import live_login
 
 LIMIT = 4096  # a small MAX_CONTENT_LENGTH keeps the bodies small
 HEADER = "sku,item_name,quantity,price\n"
@@ -56,15 +55,6 @@ def chunks(body: bytes, size: int = 1000):
     """Yield ``body`` in pieces: requests sends a generator chunked."""
     for start in range(0, len(body), size):
         yield body[start : start + size]
-
-
-def live_login(base_url: str) -> requests.Session:
-    session = requests.Session()
-    user = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
-    assert session.post(f"{base_url}/register", json=user).status_code == 201
-    login = {"username": "alice", "password": PASSWORD}
-    assert session.post(f"{base_url}/login", json=login).status_code == 200
-    return session
 
 
 def chunked_post(client, path: str, body: bytes, content_type: str):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import History, LastAdminError, User
-from tests.helpers import PASSWORD, AuthActions
+from tests.helpers import PASSWORD, AuthActions, live_login
 
 # (method, path, body, success status) for every admin-only route. Paths use
 # ids that exist in the fixture data set up by ``world`` below.
@@ -156,7 +156,6 @@ def test_role_change_rejects_bad_requests(world, path, body, status):
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, live_server):
-    import requests
 
     runner = app.test_cli_runner()
     for name in ("ann", "ben"):
@@ -164,11 +163,9 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, live_server
             args=["create-admin", name, f"{name}@example.com", "--password", PASSWORD]
         )
         assert result.exit_code == 0
-    sessions = {}
-    for name in ("ann", "ben"):
-        sessions[name] = requests.Session()
-        login = {"username": name, "password": PASSWORD}
-        assert sessions[name].post(f"{live_server}/login", json=login).ok
+    sessions = {
+        name: live_login(live_server, name, register=False) for name in ("ann", "ben")
+    }
 
     statuses = {}
     barrier = threading.Barrier(2)

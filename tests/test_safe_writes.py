@@ -11,22 +11,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import History, IdempotencyKey, Item, utcnow
-from tests.helpers import PASSWORD, item_payload
-
-
-def live_login(base_url: str, username: str = "alice", register: bool = True):
-    session = requests.Session()
-    if register:
-        body = {
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": PASSWORD,
-        }
-        assert session.post(f"{base_url}/register", json=body).status_code == 201
-    login = {"username": username, "password": PASSWORD}
-    assert session.post(f"{base_url}/login", json=login).status_code == 200
-    return session
-
+from tests.helpers import PASSWORD, item_payload, live_login
 
 # --- ETag and If-Match -------------------------------------------------------
 

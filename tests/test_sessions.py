@@ -1,16 +1,13 @@
 """Server-side sessions: rotation, revocation, expiry and a store that never evicts."""
 
-import contextlib
 import os
 import stat
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
@@ -20,6 +17,8 @@ from tests.helpers import (
     TEST_REDIS_URL,
     AuthActions,
     app_with_schema,
+    live_login,
+    serve,
     stored_session_count,
 )
 
@@ -70,14 +69,7 @@ def test_request_in_flight_during_logout_cannot_revive_the_session(app, live_ser
         release.wait(timeout=10)
         return {"status": "successful"}
 
-    user = requests.Session()
-    for path, body in [
-        ("/register", {"username": "alice", "email": "a@example.com",
-                       "password": "password123"}),
-        ("/login", {"username": "alice", "password": "password123"}),
-    ]:  # fmt: skip
-        assert user.post(live_server + path, json=body).ok
-    cookies = user.cookies.get_dict()
+    cookies = live_login(live_server).cookies.get_dict()
 
     slow_result = {}
     thread = threading.Thread(
@@ -262,19 +254,6 @@ def test_a_write_back_cannot_slip_between_its_check_and_a_logout(
     assert stored_session_count(app) == 0
 
 
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    """Serve ``app`` from a real multi-threaded HTTP server; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
 def burst_around_logout(base_url: str, cookies: dict) -> list[int]:
     """Send twelve GET /me and one POST /logout at once; return their statuses."""
     requests_to_send = (
@@ -298,7 +277,7 @@ def test_logout_amid_a_burst_of_requests_always_ends_the_session(rewriting_app):
     app = rewriting_app
     AuthActions(app.test_client()).register("alice")
     credentials = {"username": "alice", "password": PASSWORD}
-    with serving(app) as base_url:
+    with serve(app) as base_url:
         for round_number in range(50):
             login = requests.post(f"{base_url}/login", json=credentials, timeout=10)
             assert login.status_code == 200
