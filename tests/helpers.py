@@ -202,3 +202,17 @@ def make_item(client, **overrides) -> dict:
     response = client.post("/inventory", json=item_payload(**overrides))
     assert response.status_code == 201, response.get_json()
     return response.get_json()["item"]
+
+
+def make_category(admin, name: str = "Tools", **fields) -> dict:
+    """Create a category through the API as ``admin`` and return it."""
+    response = admin.post("/categories", json={"name": name, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["category"]
+
+
+def make_supplier(admin, name: str = "Acme", **fields) -> dict:
+    """Create a supplier through the API as ``admin`` and return it."""
+    response = admin.post("/suppliers", json={"name": name, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["supplier"]

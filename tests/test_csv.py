@@ -15,7 +15,7 @@ from domain import item_csv
 from domain.item_csv import escape_cell, unescape_cell
 from extensions import db
 from models import History, Item, StockMovement
-from tests.helpers import AuthActions
+from tests.helpers import AuthActions, make_category, make_supplier
 
 HEADER = "sku,item_name,description,quantity,price,cost_price,reorder_level,status,category,supplier,metadata"
 
@@ -45,12 +45,8 @@ def counts(app) -> tuple[int, int, int]:
 @pytest.fixture
 def stocked(admin, logged_in, make_item):
     """alice's items, using a category and supplier and awkward text."""
-    category = admin.post("/categories", json={"name": "Tools"}).get_json()["category"][
-        "id"
-    ]
-    supplier = admin.post("/suppliers", json={"name": "Acme, Inc."}).get_json()[
-        "supplier"
-    ]["id"]
+    category = make_category(admin, "Tools")["id"]
+    supplier = make_supplier(admin, "Acme, Inc.")["id"]
     make_item(
         logged_in,
         item_name='=HYPERLINK("x")',
@@ -321,11 +317,9 @@ NASTY_NAMES = [
 
 
 def test_every_storable_value_survives_export_import_export(app, admin, logged_in):
-    category = admin.post("/categories", json={"name": "=Tools"}).get_json()
-    supplier = admin.post("/suppliers", json={"name": "'Quoted, Ltd"}).get_json()
     catalog = {
-        "category_id": category["category"]["id"],
-        "supplier_id": supplier["supplier"]["id"],
+        "category_id": make_category(admin, "=Tools")["id"],
+        "supplier_id": make_supplier(admin, "'Quoted, Ltd")["id"],
     }
     for number, description in enumerate(NASTY_DESCRIPTIONS):
         name = NASTY_NAMES[number % len(NASTY_NAMES)]

@@ -2,16 +2,14 @@
 
 import pytest
 
-from tests.helpers import item_payload
+from tests.helpers import item_payload, make_category, make_supplier
 
 
 @pytest.fixture
 def catalog(admin):
     """One category and one supplier, created by an admin."""
-    category = admin.post("/categories", json={"name": "Wearables"}).get_json()[
-        "category"
-    ]
-    supplier = admin.post("/suppliers", json={"name": "Acme"}).get_json()["supplier"]
+    category = make_category(admin, "Wearables")
+    supplier = make_supplier(admin, "Acme")
     return {"category": category, "supplier": supplier, "admin": admin}
 
 

@@ -16,7 +16,13 @@ import routes.inventory
 from app import create_app
 from plumbing.envelope import utc_timestamp
 from plumbing.openapi import OPERATIONS
-from tests.helpers import PASSWORD, AuthActions, item_payload
+from tests.helpers import (
+    PASSWORD,
+    AuthActions,
+    item_payload,
+    make_category,
+    make_supplier,
+)
 
 CSV_IMPORT = "item_name,quantity,price\r\nImported mouse,4,19.90\r\n"
 
@@ -109,16 +115,13 @@ def assert_utc_timestamp(body: dict) -> datetime:
 
 
 @pytest.fixture
-def world(app, admin):
+def world(app, admin, make_item):
     """Ids of one of each thing, owned by (or visible to) the admin client."""
     alice = AuthActions(app.test_client()).register("alice").get_json()["user"]
-    item = admin.post("/inventory", json=item_payload()).get_json()["item"]
-    category = admin.post("/categories", json={"name": "Tools"}).get_json()
-    supplier = admin.post("/suppliers", json={"name": "Bolt"}).get_json()
     return {
-        "item": item["id"],
-        "category": category["category"]["id"],
-        "supplier": supplier["supplier"]["id"],
+        "item": make_item(admin)["id"],
+        "category": make_category(admin, "Tools")["id"],
+        "supplier": make_supplier(admin, "Bolt")["id"],
         "user": alice["id"],
     }
 

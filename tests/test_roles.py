@@ -7,7 +7,13 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import History, LastAdminError, User
-from tests.helpers import PASSWORD, AuthActions, live_login
+from tests.helpers import (
+    PASSWORD,
+    AuthActions,
+    live_login,
+    make_category,
+    make_supplier,
+)
 
 # (method, path, body, success status) for every admin-only route. Paths use
 # ids that exist in the fixture data set up by ``world`` below.
@@ -31,8 +37,8 @@ ADMIN_ROUTES = [
 @pytest.fixture
 def world(admin, logged_in):
     """An admin (id 1), a staff user alice (id 2), one category and one supplier."""
-    assert admin.post("/categories", json={"name": "Tools"}).status_code == 201
-    assert admin.post("/suppliers", json={"name": "Acme"}).status_code == 201
+    make_category(admin, "Tools")
+    make_supplier(admin, "Acme")
     return {"admin": admin, "staff": logged_in}
 
 

@@ -7,18 +7,15 @@ from extensions import db
 from models import Item, ItemTag, User, utcnow
 from routes.inventory import find_items
 from schemas import InventoryQuery
+from tests.helpers import make_category, make_supplier
 
 
 @pytest.fixture
 def shelf(admin, logged_in, make_item):
     """Five items with varied fields, owned by alice."""
-    tools = admin.post("/categories", json={"name": "Tools"}).get_json()["category"][
-        "id"
-    ]
-    paint = admin.post("/categories", json={"name": "Paint"}).get_json()["category"][
-        "id"
-    ]
-    acme = admin.post("/suppliers", json={"name": "Acme"}).get_json()["supplier"]["id"]
+    tools = make_category(admin, "Tools")["id"]
+    paint = make_category(admin, "Paint")["id"]
+    acme = make_supplier(admin, "Acme")["id"]
     specs = [
         dict(item_name="Hammer", quantity=2, price=15, reorder_level=5, category_id=tools,
              supplier_id=acme, sku="HAM-1", metadata={"tags": ["steel", "hand"]}),

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models import History, Item, StockMovement, utcnow
+from tests.helpers import make_supplier
 
 
 def move(client, item_id, **body):
@@ -204,7 +205,7 @@ def test_reaching_the_reorder_level_is_flagged(logged_in, make_item):
 
 @pytest.fixture
 def supplier(admin):
-    return admin.post("/suppliers", json={"name": "Acme"}).get_json()["supplier"]
+    return make_supplier(admin, "Acme")
 
 
 def test_low_stock_alerts_most_urgent_first_with_suggestions(
