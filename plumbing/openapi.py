@@ -1,14 +1,17 @@
-"""The OpenAPI 3.1 document, built from the models that validate requests.
+"""The OpenAPI 3.1 document, built from the views and the models they validate with.
 
-Request bodies and query strings come straight from ``schemas.py``, so the
-document cannot drift from validation. Response shapes are described by the
-small models below (documentation only; the contract tests check real
-responses against them). ``OPERATIONS`` lists every endpoint once; paths and
-path parameters come from the app's URL map, and a test checks that the
-document and the URL map name exactly the same operations.
+Each view carries its own description: ``@documented(...)`` names its
+response shape, failures, body and query models, and its docstring's first
+line is the summary. Request bodies and query strings come straight from
+``schemas.py``, so the document cannot drift from validation. Response shapes
+are described by the small models below (documentation only; the contract
+tests check real responses against them). Paths and path parameters come from
+the app's URL map, and a test checks that the document and the URL map name
+exactly the same operations.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -27,25 +30,6 @@ from models import (
     ROLES,
 )
 from plumbing.sessions import STORE_DOWN_MESSAGE
-from schemas import (
-    CategoryCreate,
-    CategoryUpdate,
-    HistoryQuery,
-    ImportQuery,
-    InventoryFilters,
-    InventoryQuery,
-    ItemCreate,
-    ItemUpdate,
-    LoginRequest,
-    MovementsQuery,
-    PageQuery,
-    RegisterRequest,
-    RoleUpdate,
-    SearchQuery,
-    StockMovementRequest,
-    SupplierCreate,
-    SupplierUpdate,
-)
 from version import __version__
 
 # --- Response shapes ------------------------------------------------------------
@@ -349,17 +333,57 @@ class Version(Successful):
 
 @dataclass(frozen=True)
 class Operation:
+    """What the document says about one view, whichever methods route to it."""
+
     summary: str
-    tag: str
-    success: int
     returns: type[BaseModel] | str  # a shape, or a media type for non-JSON
+    success: int = 200
+    # The failures it can answer; 413 (for a body) and 503 are added to all.
     errors: tuple[int, ...] = ()
     body: type[BaseModel] | None = None
     body_media_type: str = "application/json"
     query: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
     login: bool = True
+    tag: str | None = None  # None: the blueprint's name
     extra_statuses: dict[int, str] = field(default_factory=dict)
+    # Where the operation answers an error in its own words, by status.
+    examples: dict[int, dict[str, dict]] = field(default_factory=dict)
+
+
+def documented(
+    returns: type[BaseModel] | str, *, summary: str | None = None, **details: Any
+):
+    """Describe the decorated view in the OpenAPI document (fields: ``Operation``).
+
+    The summary is the first line of the view's docstring unless given.
+    """
+
+    def decorate(view):
+        summary_text = summary or _first_line(view.__doc__)
+        view.openapi = Operation(summary_text, returns, **details)
+        return view
+
+    return decorate
+
+
+def _first_line(docstring: str | None) -> str:
+    if not docstring:
+        raise TypeError("a documented view needs a docstring (its summary)")
+    return docstring.strip().splitlines()[0].removesuffix(".")
+
+
+def documented_operations(app: Flask) -> dict[tuple[str, str], Operation]:
+    """Return the description of each (method, endpoint) of ``app`` that has one."""
+    operations = {}
+    for rule in app.url_map.iter_rules():
+        # functools.wraps copies the attribute onto every decorator's wrapper.
+        operation = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        if operation is None:
+            continue  # the document test reports undocumented routes
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operations[method, rule.endpoint] = operation
+    return operations
 
 
 # What each failure status means, for the document.
@@ -388,232 +412,8 @@ HEADERS = {
         "schema": {"type": "string"},
     },
 }
-WRITE = (400, 401, 415)
 ITEM_WRITE = (400, 401, 404, 409, 412, 415)
-
-
-def _catalog(noun: str, plural: str, create, update, one, many, message) -> dict:
-    title = noun.capitalize()
-    admin = (401, 403)
-    change = Operation(
-        f"Change a {noun} (admins)",
-        plural,
-        200,
-        message,
-        (400, *admin, 404, 409, 415),
-        update,
-    )
-    return {
-        ("GET", f"{plural}.list_entries"): Operation(
-            f"List {plural} by name", plural, 200, many, (400, 401), query=SearchQuery
-        ),
-        ("GET", f"{plural}.get_entry_view"): Operation(
-            f"Show one {noun}", plural, 200, one, (401, 404)
-        ),
-        ("POST", f"{plural}.create_entry"): Operation(
-            f"Create a {noun} (admins)",
-            plural,
-            201,
-            message,
-            (400, *admin, 409, 415),
-            create,
-        ),
-        ("PUT", f"{plural}.update_entry"): change,
-        ("PATCH", f"{plural}.update_entry"): change,
-        ("DELETE", f"{plural}.delete_entry"): Operation(
-            f"Delete an unused {noun} (admins)",
-            plural,
-            200,
-            Message,
-            (*admin, 404, 409),
-            extra_statuses={409: f"{title} still used by items."},
-        ),
-    }
-
-
-UPDATE_ITEM = Operation(
-    "Change an item's fields (partial)",
-    "inventory",
-    200,
-    ItemSaved,
-    ITEM_WRITE,
-    ItemUpdate,
-    headers=("If-Match",),
-)
-
-OPERATIONS: dict[tuple[str, str], Operation] = {
-    ("POST", "auth.register"): Operation(
-        "Create an account",
-        "auth",
-        201,
-        UserMessage,
-        (400, 409, 415, 429),
-        RegisterRequest,
-        login=False,
-    ),
-    ("POST", "auth.login"): Operation(
-        "Log in and start a session (sets the session cookie)",
-        "auth",
-        200,
-        UserMessage,
-        (400, 401, 415, 429),
-        LoginRequest,
-        login=False,
-    ),
-    ("POST", "auth.logout"): Operation(
-        "End the session everywhere", "auth", 200, Message, (401, 415)
-    ),
-    ("GET", "auth.me"): Operation(
-        "Show the logged-in user", "auth", 200, UserBody, (401,)
-    ),
-    ("POST", "inventory.create_item"): Operation(
-        "Add an item",
-        "inventory",
-        201,
-        ItemSaved,
-        (400, 401, 409, 415, 422),
-        ItemCreate,
-        headers=("Idempotency-Key",),
-    ),
-    ("GET", "inventory.list_items"): Operation(
-        "List your items, filtered and sorted (admins: all=true for everyone's)",
-        "inventory",
-        200,
-        ItemList,
-        (400, 401, 403),
-        query=InventoryQuery,
-    ),
-    ("GET", "inventory.get_item"): Operation(
-        "Show one of your items (its version is the ETag)",
-        "inventory",
-        200,
-        ItemRead,
-        (401, 404),
-        extra_statuses={304: "Not modified (If-None-Match matched)."},
-    ),
-    ("PUT", "inventory.update_item"): UPDATE_ITEM,
-    ("PATCH", "inventory.update_item"): UPDATE_ITEM,
-    ("DELETE", "inventory.delete_item"): Operation(
-        "Delete an item (its history stays)",
-        "inventory",
-        200,
-        ItemDeleted,
-        (401, 404, 412),
-        headers=("If-Match",),
-    ),
-    ("POST", "stock.change_stock"): Operation(
-        "Record a purchase, sale, return, adjustment or count",
-        "stock",
-        200,
-        StockResult,
-        (*ITEM_WRITE, 422),
-        StockMovementRequest,
-        headers=("Idempotency-Key", "If-Match"),
-    ),
-    ("GET", "stock.list_movements"): Operation(
-        "List an item's stock movements with balances",
-        "stock",
-        200,
-        MovementList,
-        (400, 401, 404),
-        query=MovementsQuery,
-    ),
-    ("GET", "stock.low_stock_alerts"): Operation(
-        "List items at or below their reorder level, most urgent first",
-        "stock",
-        200,
-        AlertList,
-        (400, 401),
-        query=PageQuery,
-    ),
-    ("GET", "inventory_csv.export_csv"): Operation(
-        "Export your items as CSV",
-        "inventory",
-        200,
-        "text/csv",
-        (400, 401),
-        query=InventoryFilters,
-    ),
-    ("POST", "inventory_csv.import_csv"): Operation(
-        "Create or update items by SKU from CSV, all or nothing",
-        "inventory",
-        200,
-        ImportReport,
-        (400, 401, 409, 413, 415),
-        body_media_type="text/csv",
-        query=ImportQuery,
-    ),
-    ("GET", "history.list_history"): Operation(
-        "List your history, newest first (admins: all=true for everyone's)",
-        "history",
-        200,
-        HistoryList,
-        (400, 401, 403),
-        query=HistoryQuery,
-    ),
-    **_catalog(
-        "category",
-        "categories",
-        CategoryCreate,
-        CategoryUpdate,
-        CategoryBody,
-        CategoryList,
-        CategoryMessage,
-    ),
-    **_catalog(
-        "supplier",
-        "suppliers",
-        SupplierCreate,
-        SupplierUpdate,
-        SupplierBody,
-        SupplierList,
-        SupplierMessage,
-    ),
-    ("GET", "users.list_users"): Operation(
-        "List users (admins)",
-        "users",
-        200,
-        UserList,
-        (400, 401, 403),
-        query=SearchQuery,
-    ),
-    ("GET", "users.get_user_view"): Operation(
-        "Show one user (admins)", "users", 200, UserBody, (401, 403, 404)
-    ),
-    ("PATCH", "users.change_role"): Operation(
-        "Change a user's role (admins); the last admin cannot be demoted",
-        "users",
-        200,
-        UserMessage,
-        (400, 401, 403, 404, 409, 415),
-        RoleUpdate,
-    ),
-    ("GET", "ops.health"): Operation(
-        "Check the database and the session store",
-        "operations",
-        200,
-        Health,
-        (503,),
-        login=False,
-    ),
-    ("GET", "ops.version"): Operation(
-        "Show the API version", "operations", 200, Version, login=False
-    ),
-    ("GET", "docs.openapi_document"): Operation(
-        "This document", "operations", 200, "application/json", login=False
-    ),
-    ("GET", "docs.docs_page"): Operation(
-        "Interactive documentation", "operations", 200, "text/html", login=False
-    ),
-    ("GET", "docs.docs_asset"): Operation(
-        "An asset of the documentation page",
-        "operations",
-        200,
-        "asset",
-        (404,),
-        login=False,
-    ),
-}
+ADMIN = (401, 403)
 
 ASSET_MEDIA_TYPES = ("text/javascript", "text/css")
 # The order the documentation page shows the groups in.
@@ -634,34 +434,36 @@ TAGS = (
 # that /docs shows what a client will meet instead of generated placeholders.
 
 
-def _error(summary: str, message: str, *errors: dict, **extra: Any) -> dict:
+def error_example(summary: str, message: str, *errors: dict, **extra: Any) -> dict:
+    """Return an example of the error envelope, for ``documented(examples=...)``."""
     value = {"status": "failed", "message": message, "errors": list(errors)}
     return {"summary": summary, "value": {**value, **extra, "timestamp": EXAMPLE_TIME}}
 
 
-def _field(field: str | None, message: str, **more: Any) -> dict[str, Any]:
+def field_error(field: str | None, message: str, **more: Any) -> dict[str, Any]:
+    """Return one entry of an error example's ``errors`` list."""
     return {"field": field, "message": message, **more}
 
 
 BAD_BODY = {
-    "invalid_field": _error(
+    "invalid_field": error_example(
         "A field is invalid",
         "Validation failed.",
-        _field("quantity", "Input should be a valid integer"),
+        field_error("quantity", "Input should be a valid integer"),
     ),
-    "not_an_object": _error(
+    "not_an_object": error_example(
         "The body is not a JSON object", "Request body must be a JSON object."
     ),
 }
 BAD_QUERY = {
-    "unknown_parameter": _error(
+    "unknown_parameter": error_example(
         "A misspelt query parameter",
         "Invalid query parameters.",
-        _field("perpage", "Unknown field."),
+        field_error("perpage", "Unknown field."),
     )
 }
-NOT_LOGGED_IN = {"not_logged_in": _error("No session", HTTP_MESSAGES[401])}
-NOT_ADMIN = {"not_admin": _error("A staff user", "This needs the admin role.")}
+NOT_LOGGED_IN = {"not_logged_in": error_example("No session", HTTP_MESSAGES[401])}
+NOT_ADMIN = {"not_admin": error_example("A staff user", "This needs the admin role.")}
 NOT_FOUND_BY_TAG = {
     "inventory": "Item not found.",
     "stock": "Item not found.",
@@ -670,40 +472,33 @@ NOT_FOUND_BY_TAG = {
     "users": "User not found.",
 }
 RACE = {
-    "concurrent_change": _error(
+    "concurrent_change": error_example(
         "Another request changed the same data",
         "The data changed while this request ran; nothing was saved. Retry.",
     )
 }
-SKU_TAKEN = {
-    "sku_taken": _error(
-        "The SKU is taken",
-        "SKU already in use.",
-        _field("sku", "You already have an item with SKU LAP-1."),
-    )
-}
 STALE_VERSION = {
-    "stale_version": _error(
+    "stale_version": error_example(
         "Someone changed the item since you read it",
         "The item has changed since you read it (now version 3); "
         "fetch it again and retry.",
         current_version=3,
     )
 }
-WRONG_TYPE = {"not_json": _error("Not JSON", HTTP_MESSAGES[415])}
+WRONG_TYPE = {"not_json": error_example("Not JSON", HTTP_MESSAGES[415])}
 KEY_REUSED = {
-    "key_reused": _error(
+    "key_reused": error_example(
         "The key belongs to another request",
         "This Idempotency-Key was already used for a different request; "
         "use a new key for a new request.",
     )
 }
 UNAVAILABLE = {
-    "database": _error(
+    "database": error_example(
         "The database is down or locked",
         "The database is busy or unavailable; please retry shortly.",
     ),
-    "session_store": _error("The session store is down", STORE_DOWN_MESSAGE),
+    "session_store": error_example("The session store is down", STORE_DOWN_MESSAGE),
 }
 ERROR_EXAMPLES: dict[int, dict[str, dict]] = {
     401: NOT_LOGGED_IN,
@@ -715,134 +510,58 @@ ERROR_EXAMPLES: dict[int, dict[str, dict]] = {
     503: UNAVAILABLE,
 }
 
-
-def _catalog_examples(noun: str, plural: str) -> dict[str, dict[int, dict]]:
-    title = noun.capitalize()
-    name_taken = {
-        "name_taken": _error(
-            "The name is taken",
-            f"{title} name already in use.",
-            _field("name", f"A {noun} named 'Tools' already exists."),
-        )
-    }
-    return {
-        f"{plural}.create_entry": {409: name_taken},
-        f"{plural}.update_entry": {409: name_taken},
-        f"{plural}.delete_entry": {
-            409: {
-                "in_use": _error(
-                    "Items still use it",
-                    f"{title} is in use: 3 items use it. Reassign them first.",
-                )
-            }
-        },
-    }
-
-
-# Where an operation answers in its own words.
-ENDPOINT_EXAMPLES: dict[str, dict[int, dict[str, dict]]] = {
-    "auth.register": {
-        409: {
-            "taken": _error(
-                "The username is taken",
-                "Username or email already registered.",
-                _field("username", "This username is already taken."),
-            )
-        },
-        429: {
-            "too_many": _error(
-                "Too many accounts from one address",
-                "Too many accounts created from this address; try again later.",
-            )
-        },
-    },
-    "auth.login": {
-        401: {
-            "bad_credentials": _error(
-                "Wrong username or password", "Invalid username or password."
-            )
-        },
-        429: {
-            "failed_logins": _error(
-                "Too many failed logins for one username",
-                "Too many failed logins for this username; try again later.",
-            ),
-            "attempts": _error(
-                "Too many logins from one address",
-                "Too many login attempts from this address; try again later.",
-            ),
-        },
-    },
-    "inventory.create_item": {409: SKU_TAKEN},
-    "inventory.update_item": {409: SKU_TAKEN},
-    "stock.change_stock": {
-        409: {
-            "not_enough_stock": _error(
-                "The change would take the quantity below zero",
-                "Not enough stock: the quantity is 5, so a change of -10 would "
-                "take it below zero.",
-                quantity=5,
-            )
-        }
-    },
-    "inventory_csv.import_csv": {
-        400: {
-            "bad_rows": _error(
-                "A row is invalid (nothing is imported)",
-                "Import rejected: 1 row(s) have errors; nothing was changed.",
-                _field("price", "Must be a number such as 12 or 12.50.", row=2),
-            )
-        },
-        415: {"not_csv": _error("Not CSV", "Content-Type must be text/csv.")},
-    },
-    "users.change_role": {
-        409: {
-            "last_admin": _error(
-                "Demoting the last admin", "The last admin cannot be demoted."
-            )
-        }
-    },
-    "ops.health": {
-        503: {
-            "database_down": _error(
-                "The database does not answer",
-                "Unavailable: database.",
-                _field("database", "Unavailable."),
-                checks={"database": "unavailable", "session_store": "ok"},
-            )
-        }
-    },
-    **_catalog_examples("category", "categories"),
-    **_catalog_examples("supplier", "suppliers"),
+# Answers that more than one view gives in its own words (documented(examples=)).
+SKU_TAKEN = {
+    "sku_taken": error_example(
+        "The SKU is taken",
+        "SKU already in use.",
+        field_error("sku", "You already have an item with SKU LAP-1."),
+    )
 }
+NOT_ENOUGH_STOCK = {
+    "not_enough_stock": error_example(
+        "The change would take the quantity below zero",
+        "Not enough stock: the quantity is 5, so a change of -10 would "
+        "take it below zero.",
+        quantity=5,
+    )
+}
+BAD_CSV_ROWS = {
+    "bad_rows": error_example(
+        "A row is invalid (nothing is imported)",
+        "Import rejected: 1 row(s) have errors; nothing was changed.",
+        field_error("price", "Must be a number such as 12 or 12.50.", row=2),
+    )
+}
+NOT_CSV = {"not_csv": error_example("Not CSV", "Content-Type must be text/csv.")}
 
 
 def _error_examples(
-    op: Operation, endpoint: str, status: int, body_limit_kb: int
+    op: Operation, tag: str, status: int, body_limit_kb: int
 ) -> dict[str, dict]:
     """Return the documented examples of ``op`` answering ``status``."""
-    own = ENDPOINT_EXAMPLES.get(endpoint, {})
-    if status in own:
-        return own[status]
+    if status in op.examples:
+        return op.examples[status]
     if status == 400:
         return BAD_BODY if op.body is not None else BAD_QUERY
     if status == 404:
-        message = NOT_FOUND_BY_TAG.get(op.tag, HTTP_MESSAGES[404])
-        return {"not_found": _error("No such resource, or not yours", message)}
+        message = NOT_FOUND_BY_TAG.get(tag, HTTP_MESSAGES[404])
+        return {"not_found": error_example("No such resource, or not yours", message)}
     if status == 413:
         message = f"Request body is too large (limit {body_limit_kb} KB)."
-        return {"too_large": _error("The body is over the limit", message)}
+        return {"too_large": error_example("The body is over the limit", message)}
     return ERROR_EXAMPLES[status]
 
 
 def build_document(app: Flask) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for every documented route of ``app``."""
-    components = _component_schemas()
+    operations = documented_operations(app)
+    components = _component_schemas(operations.values())
     body_limit_kb = app.config["MAX_CONTENT_LENGTH"] // 1024
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            operation = OPERATIONS.get((method, rule.endpoint))
+            operation = operations.get((method, rule.endpoint))
             if operation is None:
                 continue  # the document test reports undocumented routes
             path, parameters = _path_and_parameters(rule)
@@ -870,11 +589,10 @@ def build_document(app: Flask) -> dict[str, Any]:
     }
 
 
-def _component_schemas() -> dict[str, Any]:
-    request_models = {op.body for op in OPERATIONS.values() if op.body is not None}
-    response_models = {
-        op.returns for op in OPERATIONS.values() if isinstance(op.returns, type)
-    }
+def _component_schemas(operations: Iterable[Operation]) -> dict[str, Any]:
+    operations = list(operations)
+    request_models = {op.body for op in operations if op.body is not None}
+    response_models = {op.returns for op in operations if isinstance(op.returns, type)}
     entries = [(model, "validation") for model in request_models]
     entries += [(model, "serialization") for model in response_models | {Error}]
     _, schema = models_json_schema(
@@ -902,11 +620,12 @@ def _path_and_parameters(rule) -> tuple[str, list[dict[str, Any]]]:
 def _operation(
     op: Operation, endpoint: str, method: str, parameters: list, body_limit_kb: int
 ) -> dict:
+    tag = op.tag or endpoint.partition(".")[0]
     document: dict[str, Any] = {
         "operationId": f"{endpoint.replace('.', '_')}_{method.lower()}",
         "summary": op.summary,
-        "tags": [op.tag],
-        "responses": _responses(op, endpoint, body_limit_kb),
+        "tags": [tag],
+        "responses": _responses(op, tag, body_limit_kb),
     }
     parameters = parameters + [
         {"name": name, "in": "header", "required": False, **HEADERS[name]}
@@ -930,7 +649,7 @@ def _operation(
     return document
 
 
-def _responses(op: Operation, endpoint: str, body_limit_kb: int) -> dict[str, Any]:
+def _responses(op: Operation, tag: str, body_limit_kb: int) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.success): {"description": "Success."}}
     if isinstance(op.returns, type):
         responses[str(op.success)]["content"] = {
@@ -949,7 +668,7 @@ def _responses(op: Operation, endpoint: str, body_limit_kb: int) -> dict[str, An
         statuses.append(413)  # any request body can be over the limit
     statuses.append(503)  # every operation can meet a store that is down
     for status in statuses:
-        examples = _error_examples(op, endpoint, status, body_limit_kb)
+        examples = _error_examples(op, tag, status, body_limit_kb)
         responses.setdefault(
             str(status),
             {

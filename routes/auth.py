@@ -13,6 +13,14 @@ from werkzeug.local import LocalProxy
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
 from models import User, record_history
+from plumbing.openapi import (
+    Message,
+    UserBody,
+    UserMessage,
+    documented,
+    error_example,
+    field_error,
+)
 from plumbing.sessions import mark_refreshed
 from schemas import LoginRequest, RegisterRequest, parse_body
 
@@ -79,6 +87,28 @@ def _config_value(name: str):
     _config_value("REGISTER_LIMIT"),
     error_message="Too many accounts created from this address; try again later.",
 )
+@documented(
+    UserMessage,
+    success=201,
+    errors=(400, 409, 415, 429),
+    body=RegisterRequest,
+    login=False,
+    examples={
+        409: {
+            "taken": error_example(
+                "The username is taken",
+                "Username or email already registered.",
+                field_error("username", "This username is already taken."),
+            )
+        },
+        429: {
+            "too_many": error_example(
+                "Too many accounts from one address",
+                "Too many accounts created from this address; try again later.",
+            )
+        },
+    },
+)
 def register():
     """Create an account."""
     data = parse_body(RegisterRequest)
@@ -108,8 +138,31 @@ def register():
     _config_value("LOGIN_LIMIT"),
     error_message="Too many login attempts from this address; try again later.",
 )
+@documented(
+    UserMessage,
+    errors=(400, 401, 415, 429),
+    body=LoginRequest,
+    login=False,
+    examples={
+        401: {
+            "bad_credentials": error_example(
+                "Wrong username or password", "Invalid username or password."
+            )
+        },
+        429: {
+            "failed_logins": error_example(
+                "Too many failed logins for one username",
+                "Too many failed logins for this username; try again later.",
+            ),
+            "attempts": error_example(
+                "Too many logins from one address",
+                "Too many login attempts from this address; try again later.",
+            ),
+        },
+    },
+)
 def login():
-    """Check a username and password and start a session."""
+    """Log in and start a session (sets the session cookie)."""
     data = parse_body(LoginRequest)
     count_login_attempt(data.username)
     user = authenticate(data.username, data.password)
@@ -128,8 +181,13 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@documented(Message, errors=(401, 415))
 def logout():
-    """End the session everywhere the cookie was copied to."""
+    """End the session everywhere.
+
+    The session is deleted from the server-side store, so every copy of the
+    cookie stops working.
+    """
     record_history(g.user_id, "logout", g.user)
     db.session.commit()
     # Clearing marks the session for deletion from the server-side store.
@@ -139,6 +197,7 @@ def logout():
 
 @bp.get("/me")
 @login_required
+@documented(UserBody, errors=(401,))
 def me():
     """Show the logged-in user."""
     return {"status": "successful", "user": g.user.to_dict()}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from errors import APIError
 from extensions import db
 from models import MAX_ID, CatalogEntry, fold, record_history
+from plumbing.openapi import ADMIN, Message, documented, error_example, field_error
 from plumbing.pagination import paginate
 from plumbing.search import matches_search
 from routes.auth import admin_required, login_required
@@ -32,12 +33,25 @@ class CatalogResource:
     item_column: InstrumentedAttribute
     singular: str  # "category"
     plural: str  # "categories"
+    # The shapes of its answers, for the OpenAPI document: one entry, a page
+    # of them, and one with a message (after a change).
+    one_shape: type[BaseModel]
+    list_shape: type[BaseModel]
+    message_shape: type[BaseModel]
 
 
 def catalog_blueprint(resource: CatalogResource) -> Blueprint:
     """Build the blueprint serving /<plural> for ``resource``."""
     bp = Blueprint(resource.plural, __name__, url_prefix=f"/{resource.plural}")
     model, title = resource.model, resource.singular.capitalize()
+    noun, plural = resource.singular, resource.plural
+    name_taken = {
+        "name_taken": error_example(
+            "The name is taken",
+            f"{title} name already in use.",
+            field_error("name", f"A {noun} named 'Tools' already exists."),
+        )
+    }
 
     def get_entry(entry_id: int) -> CatalogEntry:
         entry = db.session.get(model, entry_id) if entry_id <= MAX_ID else None
@@ -61,6 +75,12 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
 
     @bp.get("")
     @login_required
+    @documented(
+        resource.list_shape,
+        errors=(400, 401),
+        query=SearchQuery,
+        summary=f"List {plural} by name",
+    )
     def list_entries():
         """List entries by name, paginated, optionally searched with q."""
         query = parse_query(SearchQuery)
@@ -76,6 +96,7 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
 
     @bp.get("/<int:entry_id>")
     @login_required
+    @documented(resource.one_shape, errors=(401, 404), summary=f"Show one {noun}")
     def get_entry_view(entry_id: int):
         """Show one entry."""
         return {
@@ -85,6 +106,14 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
 
     @bp.post("")
     @admin_required
+    @documented(
+        resource.message_shape,
+        success=201,
+        errors=(400, *ADMIN, 409, 415),
+        body=resource.create_schema,
+        examples={409: name_taken},
+        summary=f"Create a {noun} (admins)",
+    )
     def create_entry():
         """Add an entry (admins only)."""
         fields = parse_body(resource.create_schema).model_dump()
@@ -105,6 +134,13 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
 
     @bp.route("/<int:entry_id>", methods=["PUT", "PATCH"])
     @admin_required
+    @documented(
+        resource.message_shape,
+        errors=(400, *ADMIN, 404, 409, 415),
+        body=resource.update_schema,
+        examples={409: name_taken},
+        summary=f"Change a {noun} (admins)",
+    )
     def update_entry(entry_id: int):
         """Change the fields sent (admins only)."""
         entry = get_entry(entry_id)
@@ -121,6 +157,20 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
 
     @bp.delete("/<int:entry_id>")
     @admin_required
+    @documented(
+        Message,
+        errors=(*ADMIN, 404, 409),
+        extra_statuses={409: f"{title} still used by items."},
+        examples={
+            409: {
+                "in_use": error_example(
+                    "Items still use it",
+                    f"{title} is in use: 3 items use it. Reassign them first.",
+                )
+            }
+        },
+        summary=f"Delete an unused {noun} (admins)",
+    )
     def delete_entry(entry_id: int):
         """Delete an entry no item uses (admins only); 409 otherwise."""
         entry = get_entry(entry_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Response, current_app, send_from_directory
 
-from plumbing.openapi import build_document
+from plumbing.openapi import build_document, documented
 
 bp = Blueprint("docs", __name__)
 
@@ -42,6 +42,7 @@ DOCS_PAGE = """<!doctype html>
 
 
 @bp.get("/openapi.json")
+@documented("application/json", login=False, tag="operations", summary="This document")
 def openapi_document():
     """Return the OpenAPI 3.1 document (built once per app)."""
     document = current_app.extensions.get("openapi_document")
@@ -53,6 +54,9 @@ def openapi_document():
 
 
 @bp.get("/docs")
+@documented(
+    "text/html", login=False, tag="operations", summary="Interactive documentation"
+)
 def docs_page():
     """Show the interactive documentation."""
     return Response(
@@ -64,6 +68,13 @@ ASSET_NAMES = ", ".join(f'"{name}"' for name in ASSETS)
 
 
 @bp.get(f"/docs/assets/<any({ASSET_NAMES}):asset>")
+@documented(
+    "asset",
+    errors=(404,),
+    login=False,
+    tag="operations",
+    summary="An asset of the documentation page",
+)
 def docs_asset(asset: str):
     """Serve one of the documentation page's scripts or stylesheets."""
     response = send_from_directory(ASSETS[asset], asset)

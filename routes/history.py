@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import History, utcnow
+from plumbing.openapi import HistoryList, documented
 from plumbing.pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import HistoryQuery, parse_query
@@ -17,8 +18,9 @@ bp = Blueprint("history", __name__)
 
 @bp.get("/history")
 @login_required
+@documented(HistoryList, errors=(400, 401, 403), query=HistoryQuery)
 def list_history():
-    """List the caller's history rows, newest first; admins may ask for all=true."""
+    """List your history, newest first (admins: all=true for everyone's)."""
     query = parse_query(HistoryQuery)
     if query.all_users:
         require_admin()

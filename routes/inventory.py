@@ -21,6 +21,15 @@ from models import (
     record_history,
     to_cents,
 )
+from plumbing.openapi import (
+    ITEM_WRITE,
+    SKU_TAKEN,
+    ItemDeleted,
+    ItemList,
+    ItemRead,
+    ItemSaved,
+    documented,
+)
 from plumbing.pagination import paginate
 from plumbing.search import matches_search
 from routes.auth import login_required, require_admin
@@ -140,8 +149,16 @@ def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
 @bp.post("")
 @login_required
 @idempotent
+@documented(
+    ItemSaved,
+    success=201,
+    errors=(400, 401, 409, 415, 422),
+    body=ItemCreate,
+    headers=("Idempotency-Key",),
+    examples={409: SKU_TAKEN},
+)
 def create_item():
-    """Add an item to the caller's inventory."""
+    """Add an item."""
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
     item = item_store.insert_item(fields)
@@ -160,8 +177,9 @@ def create_item():
 
 @bp.get("")
 @login_required
+@documented(ItemList, errors=(400, 401, 403), query=InventoryQuery)
 def list_items():
-    """List the caller's items, filtered and sorted; admins may ask for all=true."""
+    """List your items, filtered and sorted (admins: all=true for everyone's)."""
     query = parse_query(InventoryQuery)
     if query.all_users:
         require_admin()
@@ -179,8 +197,13 @@ def list_items():
 
 @bp.get("/<int:item_id>")
 @login_required
+@documented(
+    ItemRead,
+    errors=(401, 404),
+    extra_statuses={304: "Not modified (If-None-Match matched)."},
+)
 def get_item(item_id: int):
-    """Show one of the caller's items, with its version as the ETag."""
+    """Show one of your items (its version is the ETag)."""
     item = get_owned_item(item_id)
     response = jsonify(
         {
@@ -198,8 +221,15 @@ def get_item(item_id: int):
 
 @bp.route("/<int:item_id>", methods=["PUT", "PATCH"])
 @login_required
+@documented(
+    ItemSaved,
+    errors=ITEM_WRITE,
+    body=ItemUpdate,
+    headers=("If-Match",),
+    examples={409: SKU_TAKEN},
+)
 def update_item(item_id: int):
-    """Change the fields sent; fields not sent keep their values (honours If-Match)."""
+    """Change an item's fields (partial)."""
     fields = parse_body(ItemUpdate).model_dump(exclude_unset=True)
     check_item_fields(fields, item_id=item_id)
     locked = lock_item(item_id, expected_versions())
@@ -217,8 +247,9 @@ def update_item(item_id: int):
 
 @bp.delete("/<int:item_id>")
 @login_required
+@documented(ItemDeleted, errors=(401, 404, 412), headers=("If-Match",))
 def delete_item(item_id: int):
-    """Delete one of the caller's items; its history stays (honours If-Match)."""
+    """Delete an item (its history stays)."""
     item = lock_item(item_id, expected_versions())
     record_history(g.user_id, "delete", item)
     item_store.delete_item(item)

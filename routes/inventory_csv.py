@@ -10,6 +10,7 @@ from sqlalchemy import Select
 from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
+from plumbing.openapi import BAD_CSV_ROWS, NOT_CSV, ImportReport, documented
 from plumbing.security import accepts
 from routes.auth import login_required
 from routes.inventory import find_items
@@ -22,8 +23,9 @@ EXPORT_BATCH = 500  # items read from the database at a time while streaming
 
 @bp.get("/export.csv")
 @login_required
+@documented("text/csv", errors=(400, 401), query=InventoryFilters, tag="inventory")
 def export_csv():
-    """Stream the caller's items as CSV, filtered and sorted like the list."""
+    """Export your items as CSV."""
     stmt = find_items(parse_query(InventoryFilters))
     return csv_download(stmt, "inventory.csv")
 
@@ -78,8 +80,16 @@ def _stream(lines: Iterator[str], close: Callable[[], None]) -> Iterator[str]:
 @bp.post("/import")
 @login_required
 @accepts("text/csv")
+@documented(
+    ImportReport,
+    errors=(400, 401, 409, 413, 415),
+    body_media_type="text/csv",
+    query=ImportQuery,
+    tag="inventory",
+    examples={400: BAD_CSV_ROWS, 415: NOT_CSV},
+)
 def import_csv():
-    """Create or update the caller's items by SKU: every row applies, or none."""
+    """Create or update items by SKU from CSV, all or nothing."""
     query = parse_query(ImportQuery)
     if request.mimetype != "text/csv":
         raise APIError(415, "Content-Type must be text/csv.")

@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from errors import error_response
 from extensions import db
+from plumbing.openapi import Health, Version, documented, error_example, field_error
 from plumbing.sessions import session_store_available
 from version import __version__
 
@@ -13,8 +14,27 @@ bp = Blueprint("ops", __name__)
 
 
 @bp.get("/health")
+@documented(
+    Health,
+    errors=(503,),
+    login=False,
+    tag="operations",
+    examples={
+        503: {
+            "database_down": error_example(
+                "The database does not answer",
+                "Unavailable: database.",
+                field_error("database", "Unavailable."),
+                checks={"database": "unavailable", "session_store": "ok"},
+            )
+        }
+    },
+)
 def health():
-    """Check the database and the session store; 503 naming what is down."""
+    """Check the database and the session store.
+
+    Answer 503 naming what is down.
+    """
     checks = {
         "database": database_available(),
         "session_store": session_store_available(),
@@ -33,8 +53,9 @@ def health():
 
 
 @bp.get("/version")
+@documented(Version, login=False, tag="operations")
 def version():
-    """Show the API's version."""
+    """Show the API version."""
     # Only the API's own version: anyone may call this, and runtime versions
     # (Python, libraries) would tell an attacker which known bugs to try.
     return {"status": "successful", "version": __version__}

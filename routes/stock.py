@@ -16,6 +16,14 @@ from domain.stock import (
 )
 from extensions import db
 from models import Item, StockMovement, item_to_dict, movement_to_dict, utcnow
+from plumbing.openapi import (
+    ITEM_WRITE,
+    NOT_ENOUGH_STOCK,
+    AlertList,
+    MovementList,
+    StockResult,
+    documented,
+)
 from plumbing.pagination import paginate
 from routes.auth import login_required
 from routes.inventory import get_owned_item
@@ -35,8 +43,15 @@ SALES_WINDOW = timedelta(days=30)
 @bp.post("/inventory/<int:item_id>/stock")
 @login_required
 @idempotent
+@documented(
+    StockResult,
+    errors=(*ITEM_WRITE, 422),
+    body=StockMovementRequest,
+    headers=("Idempotency-Key", "If-Match"),
+    examples={409: NOT_ENOUGH_STOCK},
+)
 def change_stock(item_id: int):
-    """Record a purchase, sale, return, adjustment or count (honours If-Match)."""
+    """Record a purchase, sale, return, adjustment or count."""
     data = parse_body(StockMovementRequest).root
     versions = expected_versions()
     if data.reason == "count":
@@ -62,8 +77,9 @@ def change_stock(item_id: int):
 
 @bp.get("/inventory/<int:item_id>/movements")
 @login_required
+@documented(MovementList, errors=(400, 401, 404), query=MovementsQuery)
 def list_movements(item_id: int):
-    """List an item's movements, newest first, each with the balance after it."""
+    """List an item's stock movements with balances."""
     item = get_owned_item(item_id)
     query = parse_query(MovementsQuery)
     stmt = (
@@ -107,8 +123,9 @@ def verify_ledger(item_id: int) -> dict:
 
 @bp.get("/alerts/low-stock")
 @login_required
+@documented(AlertList, errors=(400, 401), query=PageQuery)
 def low_stock_alerts():
-    """List the caller's active items at or below their reorder level, urgent first."""
+    """List items at or below their reorder level, most urgent first."""
     query = parse_query(PageQuery)
     # Urgency: the share of the reorder level still on hand (0 = out of stock),
     # then the larger shortfall first.

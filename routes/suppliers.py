@@ -1,6 +1,7 @@
 """Suppliers: /suppliers, read by everyone, changed by admins."""
 
 from models import Item, Supplier
+from plumbing.openapi import SupplierBody, SupplierList, SupplierMessage
 from routes.catalog import CatalogResource, catalog_blueprint
 from schemas import SupplierCreate, SupplierUpdate
 
@@ -12,5 +13,8 @@ bp = catalog_blueprint(
         item_column=Item.supplier_id,
         singular="supplier",
         plural="suppliers",
+        one_shape=SupplierBody,
+        list_shape=SupplierList,
+        message_shape=SupplierMessage,
     )
 )

@@ -6,6 +6,14 @@ from sqlalchemy import select
 from errors import APIError
 from extensions import db
 from models import MAX_ID, LastAdminError, User, record_history
+from plumbing.openapi import (
+    ADMIN,
+    UserBody,
+    UserList,
+    UserMessage,
+    documented,
+    error_example,
+)
 from plumbing.pagination import paginate
 from plumbing.search import contains_ascii_text
 from routes.auth import admin_required
@@ -24,8 +32,12 @@ def get_user(user_id: int) -> User:
 
 @bp.get("")
 @admin_required
+@documented(UserList, errors=(400, *ADMIN), query=SearchQuery)
 def list_users():
-    """List users by id, optionally searched by username or email."""
+    """List users (admins).
+
+    By id, optionally searched by username or email.
+    """
     query = parse_query(SearchQuery)
     stmt = select(User).order_by(User.id)
     if query.q is not None:
@@ -40,15 +52,28 @@ def list_users():
 
 @bp.get("/<int:user_id>")
 @admin_required
+@documented(UserBody, errors=(*ADMIN, 404))
 def get_user_view(user_id: int):
-    """Show one user."""
+    """Show one user (admins)."""
     return {"status": "successful", "user": get_user(user_id).to_dict()}
 
 
 @bp.patch("/<int:user_id>")
 @admin_required
+@documented(
+    UserMessage,
+    errors=(400, *ADMIN, 404, 409, 415),
+    body=RoleUpdate,
+    examples={
+        409: {
+            "last_admin": error_example(
+                "Demoting the last admin", "The last admin cannot be demoted."
+            )
+        }
+    },
+)
 def change_role(user_id: int):
-    """Make a user an admin or staff; the last admin cannot be demoted."""
+    """Change a user's role (admins); the last admin cannot be demoted."""
     user = get_user(user_id)
     role = parse_body(RoleUpdate).role
     try:

@@ -6,9 +6,10 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
-from plumbing.openapi import OPERATIONS, Error
+from plumbing.openapi import Error
 from schemas import ItemCreate, RegisterRequest, StockMovementRequest
 from tests.helpers import AuthActions, item_payload
+from tests.openapi_operations import OPERATIONS
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from flask import jsonify
 import routes.inventory
 from app import create_app
 from plumbing.envelope import utc_timestamp
-from plumbing.openapi import OPERATIONS
 from tests.helpers import (
     PASSWORD,
     AuthActions,
@@ -23,6 +22,7 @@ from tests.helpers import (
     make_category,
     make_supplier,
 )
+from tests.openapi_operations import OPERATIONS
 
 CSV_IMPORT = "item_name,quantity,price\r\nImported mouse,4,19.90\r\n"
 
