@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from flask import Flask
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
+from werkzeug.routing import Rule, parse_converter_args
 
 from errors import HTTP_MESSAGES
 from models import (
@@ -603,18 +604,26 @@ def _component_schemas(operations: Iterable[Operation]) -> dict[str, Any]:
     return schema["$defs"]
 
 
-def _path_and_parameters(rule) -> tuple[str, list[dict[str, Any]]]:
+# A variable in a rule, as Werkzeug writes them: <name>, <int:name>, <any(a, b):name>.
+PATH_VARIABLE = re.compile(
+    r"<(?:(?P<converter>\w+)(?:\((?P<arguments>[^)]*)\))?:)?(?P<name>\w+)>"
+)
+
+
+def _path_and_parameters(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
     parameters = []
-    for name, converter in rule._converters.items():
-        if type(converter).__name__ == "IntegerConverter":
+    for variable in PATH_VARIABLE.finditer(rule.rule):
+        if variable["converter"] == "int":
             schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-        else:  # <any(a, b):name>
-            schema = {"type": "string", "enum": sorted(converter.items)}
+        elif variable["converter"] == "any":
+            choices, _ = parse_converter_args(variable["arguments"])
+            schema = {"type": "string", "enum": sorted(choices)}
+        else:
+            raise ValueError(f"no schema for the path variable in {rule.rule}")
         parameters.append(
-            {"name": name, "in": "path", "required": True, "schema": schema}
+            {"name": variable["name"], "in": "path", "required": True, "schema": schema}
         )
-    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
-    return path, parameters
+    return PATH_VARIABLE.sub(r"{\g<name>}", rule.rule), parameters
 
 
 def _operation(
