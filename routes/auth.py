@@ -52,10 +52,10 @@ def login_required(view):
     """Answer 401 unless someone is logged in."""
 
     @functools.wraps(view)
-    def wrapped_view(**kwargs):
+    def wrapped_view(*args, **kwargs):  # args: a method view's self
         if g.user_id is None:
             raise APIError(401, HTTP_MESSAGES[401])
-        return view(**kwargs)
+        return view(*args, **kwargs)
 
     return wrapped_view
 
@@ -65,9 +65,9 @@ def admin_required(view):
 
     @functools.wraps(view)
     @login_required
-    def wrapped_view(**kwargs):
+    def wrapped_view(*args, **kwargs):
         require_admin()
-        return view(**kwargs)
+        return view(*args, **kwargs)
 
     return wrapped_view
 

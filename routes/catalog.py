@@ -1,13 +1,17 @@
-"""Shared CRUD for catalog resources (categories, suppliers).
+"""The CRUD that categories and suppliers share: two method views and register_api().
 
 Everyone logged in may read the catalog; only admins change it. Both resources
-behave identically, so their views are built here once from a description of
-the resource instead of being written out twice.
+behave identically, so one pair of views serves both, as in Flask's method
+views pattern: ``EntryList`` answers ``/<plural>`` and ``EntryDetail``
+answers ``/<plural>/<id>``; ``register_api()`` routes a resource's blueprint
+to them and describes each operation for the OpenAPI document.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, g, url_for
+from flask.views import MethodView
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -39,86 +43,69 @@ class CatalogResource:
     list_shape: type[BaseModel]
     message_shape: type[BaseModel]
 
+    @property
+    def title(self) -> str:
+        return self.singular.capitalize()
 
-def catalog_blueprint(resource: CatalogResource) -> Blueprint:
-    """Build the blueprint serving /<plural> for ``resource``."""
-    bp = Blueprint(resource.plural, __name__, url_prefix=f"/{resource.plural}")
-    model, title = resource.model, resource.singular.capitalize()
-    noun, plural = resource.singular, resource.plural
-    name_taken = {
-        "name_taken": error_example(
-            "The name is taken",
-            f"{title} name already in use.",
-            field_error("name", f"A {noun} named 'Tools' already exists."),
-        )
-    }
 
-    def get_entry(entry_id: int) -> CatalogEntry:
-        entry = db.session.get(model, entry_id) if entry_id <= MAX_ID else None
+class CatalogView(MethodView):
+    """What both views share: the resource they serve and its two checks."""
+
+    # Built once per route: a view holds only its resource, no request state.
+    init_every_request = False
+
+    def __init__(self, resource: CatalogResource) -> None:
+        self.resource = resource
+        self.model = resource.model
+
+    def get_entry(self, entry_id: int) -> CatalogEntry:
+        """Return the entry with this id, or raise 404."""
+        entry = db.session.get(self.model, entry_id) if entry_id <= MAX_ID else None
         if entry is None:
-            raise APIError(404, f"{title} not found.")
+            raise APIError(404, f"{self.resource.title} not found.")
         return entry
 
-    def ensure_name_available(name: str | None, entry_id: int | None = None) -> None:
+    def ensure_name_available(
+        self, name: str | None, entry_id: int | None = None
+    ) -> None:
+        """Raise 409 if another entry has this name (ignoring Unicode case)."""
         if name is None:
             return
-        same_name = select(model.id).where(
-            model.name_key == fold(name), model.id != entry_id
+        same_name = select(self.model.id).where(
+            self.model.name_key == fold(name), self.model.id != entry_id
         )
         if db.session.scalar(same_name) is not None:
-            message = f"A {resource.singular} named {name!r} already exists."
+            message = f"A {self.resource.singular} named {name!r} already exists."
             raise APIError(
                 409,
-                f"{title} name already in use.",
+                f"{self.resource.title} name already in use.",
                 [{"field": "name", "message": message}],
             )
 
-    @bp.get("")
+
+class EntryList(CatalogView):
+    """/<plural>: the entries by name, and new ones."""
+
     @login_required
-    @documented(
-        resource.list_shape,
-        errors=(400, 401),
-        query=SearchQuery,
-        summary=f"List {plural} by name",
-    )
-    def list_entries():
+    def get(self):
         """List entries by name, paginated, optionally searched with q."""
         query = parse_query(SearchQuery)
-        stmt = select(model).order_by(model.name_key, model.id)
+        stmt = select(self.model).order_by(self.model.name_key, self.model.id)
         if query.q is not None:
-            stmt = stmt.where(matches_search(model, query.q))
+            stmt = stmt.where(matches_search(self.model, query.q))
         entries, pagination = paginate(stmt, query)
         return {
             "status": "successful",
-            resource.plural: [entry.to_dict() for entry in entries],
+            self.resource.plural: [entry.to_dict() for entry in entries],
             "pagination": pagination,
         }
 
-    @bp.get("/<int:entry_id>")
-    @login_required
-    @documented(resource.one_shape, errors=(401, 404), summary=f"Show one {noun}")
-    def get_entry_view(entry_id: int):
-        """Show one entry."""
-        return {
-            "status": "successful",
-            resource.singular: get_entry(entry_id).to_dict(),
-        }
-
-    @bp.post("")
     @admin_required
-    @documented(
-        resource.message_shape,
-        success=201,
-        errors=(400, *ADMIN, 409, 415),
-        body=resource.create_schema,
-        examples={409: name_taken},
-        summary=f"Create a {noun} (admins)",
-    )
-    def create_entry():
+    def post(self):
         """Add an entry (admins only)."""
-        fields = parse_body(resource.create_schema).model_dump()
-        ensure_name_available(fields["name"])
-        entry = model()
+        fields = parse_body(self.resource.create_schema).model_dump()
+        self.ensure_name_available(fields["name"])
+        entry = self.model()
         entry.apply_changes(fields)
         db.session.add(entry)
         db.session.flush()  # assigns entry.id for the history row
@@ -126,56 +113,49 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
         db.session.commit()
         body = {
             "status": "successful",
-            "message": f"{title} created successfully!",
-            resource.singular: entry.to_dict(),
+            "message": f"{self.resource.title} created successfully!",
+            self.resource.singular: entry.to_dict(),
         }
         location = url_for(".get_entry_view", entry_id=entry.id)
         return body, 201, {"Location": location}
 
-    @bp.route("/<int:entry_id>", methods=["PUT", "PATCH"])
+
+class EntryDetail(CatalogView):
+    """/<plural>/<id>: one entry, to read, change or delete."""
+
+    @login_required
+    def get(self, entry_id: int):
+        """Show one entry."""
+        return {
+            "status": "successful",
+            self.resource.singular: self.get_entry(entry_id).to_dict(),
+        }
+
     @admin_required
-    @documented(
-        resource.message_shape,
-        errors=(400, *ADMIN, 404, 409, 415),
-        body=resource.update_schema,
-        examples={409: name_taken},
-        summary=f"Change a {noun} (admins)",
-    )
-    def update_entry(entry_id: int):
+    def put(self, entry_id: int):
         """Change the fields sent (admins only)."""
-        entry = get_entry(entry_id)
-        fields = parse_body(resource.update_schema).model_dump(exclude_unset=True)
-        ensure_name_available(fields.get("name"), entry.id)
+        entry = self.get_entry(entry_id)
+        schema = self.resource.update_schema
+        fields = parse_body(schema).model_dump(exclude_unset=True)
+        self.ensure_name_available(fields.get("name"), entry.id)
         changes = entry.apply_changes(fields)
         record_history(g.user_id, "update", entry, changes)
         db.session.commit()
         return {
             "status": "successful",
-            "message": f"{title} updated successfully!",
-            resource.singular: entry.to_dict(),
+            "message": f"{self.resource.title} updated successfully!",
+            self.resource.singular: entry.to_dict(),
         }
 
-    @bp.delete("/<int:entry_id>")
+    patch = put  # both change only the fields sent
+
     @admin_required
-    @documented(
-        Message,
-        errors=(*ADMIN, 404, 409),
-        extra_statuses={409: f"{title} still used by items."},
-        examples={
-            409: {
-                "in_use": error_example(
-                    "Items still use it",
-                    f"{title} is in use: 3 items use it. Reassign them first.",
-                )
-            }
-        },
-        summary=f"Delete an unused {noun} (admins)",
-    )
-    def delete_entry(entry_id: int):
+    def delete(self, entry_id: int):
         """Delete an entry no item uses (admins only); 409 otherwise."""
-        entry = get_entry(entry_id)
-        in_use = select(func.count()).where(resource.item_column == entry.id)
+        entry = self.get_entry(entry_id)
+        in_use = select(func.count()).where(self.resource.item_column == entry.id)
         item_count = db.session.scalar(in_use)
+        title = self.resource.title
         if item_count:
             noun = "item uses" if item_count == 1 else "items use"
             raise APIError(
@@ -186,4 +166,75 @@ def catalog_blueprint(resource: CatalogResource) -> Blueprint:
         db.session.commit()
         return {"status": "successful", "message": f"{title} deleted successfully!"}
 
-    return bp
+
+def register_api(bp: Blueprint, resource: CatalogResource) -> None:
+    """Route ``bp``'s "" and "/<id>" to the catalog views, each operation documented.
+
+    Each operation is an endpoint of its own (``categories.create_entry``...):
+    url_for, the OpenAPI operation ids and the tests name them.
+    """
+    described = _operations(resource)
+    for rule, view_class, endpoint, methods in (
+        ("", EntryList, "list_entries", ["GET"]),
+        ("", EntryList, "create_entry", ["POST"]),
+        ("/<int:entry_id>", EntryDetail, "get_entry_view", ["GET"]),
+        ("/<int:entry_id>", EntryDetail, "update_entry", ["PUT", "PATCH"]),
+        ("/<int:entry_id>", EntryDetail, "delete_entry", ["DELETE"]),
+    ):
+        view = described[endpoint](view_class.as_view(endpoint, resource))
+        bp.add_url_rule(rule, view_func=view, methods=methods)
+
+
+def _operations(resource: CatalogResource) -> dict[str, Callable]:
+    """Describe each endpoint of ``resource`` for the OpenAPI document.
+
+    One view serves two resources, so the summaries are written here, with
+    the resource's noun, instead of coming from the methods' docstrings.
+    """
+    noun, plural, title = resource.singular, resource.plural, resource.title
+    name_taken = {
+        "name_taken": error_example(
+            "The name is taken",
+            f"{title} name already in use.",
+            field_error("name", f"A {noun} named 'Tools' already exists."),
+        )
+    }
+    in_use = {
+        "in_use": error_example(
+            "Items still use it",
+            f"{title} is in use: 3 items use it. Reassign them first.",
+        )
+    }
+    return {
+        "list_entries": documented(
+            resource.list_shape,
+            errors=(400, 401),
+            query=SearchQuery,
+            summary=f"List {plural} by name",
+        ),
+        "create_entry": documented(
+            resource.message_shape,
+            success=201,
+            errors=(400, *ADMIN, 409, 415),
+            body=resource.create_schema,
+            examples={409: name_taken},
+            summary=f"Create a {noun} (admins)",
+        ),
+        "get_entry_view": documented(
+            resource.one_shape, errors=(401, 404), summary=f"Show one {noun}"
+        ),
+        "update_entry": documented(
+            resource.message_shape,
+            errors=(400, *ADMIN, 404, 409, 415),
+            body=resource.update_schema,
+            examples={409: name_taken},
+            summary=f"Change a {noun} (admins)",
+        ),
+        "delete_entry": documented(
+            Message,
+            errors=(*ADMIN, 404, 409),
+            extra_statuses={409: f"{title} still used by items."},
+            examples={409: in_use},
+            summary=f"Delete an unused {noun} (admins)",
+        ),
+    }

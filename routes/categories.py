@@ -1,11 +1,15 @@
 """Categories: /categories, read by everyone, changed by admins."""
 
+from flask import Blueprint
+
 from models import Category, Item
 from plumbing.openapi import CategoryBody, CategoryList, CategoryMessage
-from routes.catalog import CatalogResource, catalog_blueprint
+from routes.catalog import CatalogResource, register_api
 from schemas import CategoryCreate, CategoryUpdate
 
-bp = catalog_blueprint(
+bp = Blueprint("categories", __name__, url_prefix="/categories")
+register_api(
+    bp,
     CatalogResource(
         model=Category,
         create_schema=CategoryCreate,
@@ -16,5 +20,5 @@ bp = catalog_blueprint(
         one_shape=CategoryBody,
         list_shape=CategoryList,
         message_shape=CategoryMessage,
-    )
+    ),
 )

@@ -1,11 +1,15 @@
 """Suppliers: /suppliers, read by everyone, changed by admins."""
 
+from flask import Blueprint
+
 from models import Item, Supplier
 from plumbing.openapi import SupplierBody, SupplierList, SupplierMessage
-from routes.catalog import CatalogResource, catalog_blueprint
+from routes.catalog import CatalogResource, register_api
 from schemas import SupplierCreate, SupplierUpdate
 
-bp = catalog_blueprint(
+bp = Blueprint("suppliers", __name__, url_prefix="/suppliers")
+register_api(
+    bp,
     CatalogResource(
         model=Supplier,
         create_schema=SupplierCreate,
@@ -16,5 +20,5 @@ bp = catalog_blueprint(
         one_shape=SupplierBody,
         list_shape=SupplierList,
         message_shape=SupplierMessage,
-    )
+    ),
 )
