@@ -41,8 +41,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
 from domain import item_store
+from domain.item_edits import edit_item, lock_item
 from domain.item_store import ITEM_COLUMNS
-from domain.stock import edit_item, lock_item
 from errors import APIError, invalid_input
 from extensions import db
 from models import (

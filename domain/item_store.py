@@ -8,8 +8,8 @@ itself; see docs/BENCHMARKS.md. Rows come back with the same attribute names as
 ``Item`` (``details``, ``category_name`` ...), so ``models.item_to_dict()``
 shows a row and an Item alike.
 
-Locking an item before changing it is in stock.py, with the other techniques
-that keep concurrent changes from being lost.
+Locking an item before changing it, and If-Match, are in item_edits.py;
+stock.py runs the movement statements built here.
 """
 
 from typing import Any
@@ -24,6 +24,7 @@ from models import (
     Category,
     Item,
     ItemTag,
+    StockMovement,
     Supplier,
     User,
     fold,
@@ -33,6 +34,7 @@ from models import (
     to_cents,
     utcnow,
 )
+from schemas import MAX_AMOUNT
 
 items = Item.__table__
 item_tags = ItemTag.__table__
@@ -82,7 +84,7 @@ SELECT_ITEM = select(*ITEM_COLUMNS).where(
 )
 INSERT_ITEM = insert(items).returning(items.c.id)
 # Writes every editable column, and the search key made from them; the caller
-# holds the row's lock (stock.lock_item), so columns it did not change are
+# holds the row's lock (item_edits.lock_item), so columns it did not change are
 # written back as they are.
 WRITE_ITEM = (
     update(items)
@@ -104,6 +106,34 @@ COUNT_ITEMS = (
 )
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
 INSERT_TAG = insert(item_tags)
+# LOCK_ITEM bumps the version and so takes the row's lock; MOVE_STOCK applies
+# a signed change only if the result stays within 0..MAX_AMOUNT. Both return
+# the item as it now is.
+LOCK_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
+    .values(version=items.c.version + 1)
+    .returning(*ITEM_COLUMNS)
+)
+MOVE_STOCK = (
+    update(items)
+    .where(
+        items.c.id == bindparam("item_id"),
+        items.c.user_id == bindparam("owner_id"),
+        (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
+    )
+    .values(
+        quantity=items.c.quantity + bindparam("change"), version=items.c.version + 1
+    )
+    .returning(*ITEM_COLUMNS)
+)
+SET_QUANTITY = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values(quantity=bindparam("new_quantity"))
+    .returning(*ITEM_COLUMNS)
+)
+INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
 
 
 def connection() -> Connection:
@@ -210,3 +240,33 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
                 for position, tag in enumerate(tags)
             ],
         )
+
+
+def conditional_update(
+    stmt, item_id: int, versions: list[int] | None, **parameters
+) -> Row | None:
+    """Run a prebuilt UPDATE on the caller's item, only at ``versions`` if given."""
+    if item_id > MAX_ID:
+        return None
+    if versions is not None:
+        # If-Match: a statement of its own (rare, so not worth prebuilding).
+        stmt = stmt.where(items.c.version.in_(versions))
+    parameters |= {"item_id": item_id, "owner_id": g.user_id}
+    return connection().execute(stmt, parameters).first()
+
+
+def add_movement(
+    item: Row, change: int, reason: str, note: str | None, quantity_before: int
+) -> Row:
+    """Add a ledger row for a quantity change to the current transaction."""
+    values = {
+        "item_id": item.id,
+        "user_id": g.user_id,
+        "change": change,
+        "reason": reason,
+        "note": note,
+        "quantity_before": quantity_before,
+        "quantity_after": quantity_before + change,
+        "created_at": utcnow(),
+    }
+    return connection().execute(INSERT_MOVEMENT, values).one()

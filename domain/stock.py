@@ -1,121 +1,36 @@
 """Changing stock without ever losing an update.
 
-Two techniques, both portable between SQLite and PostgreSQL:
-
-* A movement (+5, -3) is **one** statement: ``UPDATE ... SET quantity =
-  quantity + :change WHERE ... AND quantity + :change >= 0 RETURNING
-  quantity``. The database applies concurrent movements one after another, so
-  none is lost and none can take stock below zero. (Reading the quantity in
-  Python and writing it back would lose updates: SQLite's driver does not even
-  start a transaction before a SELECT.)
-* A change that must read before it writes (an absolute count, an edit, a
-  delete with If-Match, an import) starts its transaction with ``lock_item``:
-  a conditional ``UPDATE`` that bumps the version. From then on the row is
-  locked (PostgreSQL: row lock; SQLite: the write lock) until commit, so what
-  we read cannot change underneath us.
-
-Both check ``If-Match`` in the same statement, so a stale version is refused
-atomically too.
+A movement (+5, -3) is **one** statement: ``UPDATE ... SET quantity =
+quantity + :change WHERE ... AND quantity + :change >= 0 RETURNING
+quantity``. The database applies concurrent movements one after another, so
+none is lost and none can take stock below zero. (Reading the quantity in
+Python and writing it back would lose updates: SQLite's driver does not even
+start a transaction before a SELECT.) An absolute count must read before it
+writes, so it locks the item first (see item_edits.lock_item). Both check
+``If-Match`` in the same statement, so a stale version is refused atomically.
 """
 
-import re
-
-from flask import g, request
-from sqlalchemy import bindparam, insert, select, update
+from flask import g
 from sqlalchemy.engine import Row
 
-from domain import item_store
-from domain.item_store import ITEM_COLUMNS, connection, items
-from errors import APIError
-from models import MAX_ID, StockMovement, record_history, utcnow
-from schemas import MAX_AMOUNT
-
-# How a version looks as an entity tag: ASCII digits, at most 18 of them so the
-# number fits the version column.
-VERSION_DIGITS = re.compile(r"[0-9]{1,18}")
-
-
-def expected_versions() -> list[int] | None:
-    """Return the versions the request's If-Match accepts, or None for "any".
-
-    No If-Match header (or ``If-Match: *``) means the write proceeds whatever
-    the version, so the original API's clients keep working.
-    """
-    if "If-Match" not in request.headers:
-        return None
-    if_match = request.if_match
-    if if_match.star_tag:
-        return None
-    # RFC 9110 strong comparison: a tag matches only if it is, character for
-    # character, the tag etag_headers() sends for some version. So "01" or
-    # "1 " is not "1", and weak tags (W/"1") are left out by as_set(). A tag
-    # that matches no version makes the write a 412.
-    return [
-        int(tag)
-        for tag in if_match.as_set()
-        if tag and VERSION_DIGITS.fullmatch(tag) and version_tag(int(tag)) == tag
-    ]
-
-
-def version_tag(version: int) -> str:
-    """Return the opaque tag (unquoted) that stands for ``version`` in an ETag."""
-    return str(version)
-
-
-def etag_headers(item) -> dict[str, str]:
-    """Return the ETag header for the item's current version."""
-    return {"ETag": f'"{version_tag(item.version)}"'}
-
-
-# Built once (see item_store). LOCK_ITEM bumps the version and so takes the
-# row's lock; MOVE_STOCK applies a signed change only if the result stays
-# within 0..MAX_AMOUNT. Both return the item as it now is.
-LOCK_ITEM = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
-    .values(version=items.c.version + 1)
-    .returning(*ITEM_COLUMNS)
+from domain.item_edits import lock_item, why_not_changed
+from domain.item_store import (
+    MOVE_STOCK,
+    SET_QUANTITY,
+    add_movement,
+    conditional_update,
+    connection,
 )
-MOVE_STOCK = (
-    update(items)
-    .where(
-        items.c.id == bindparam("item_id"),
-        items.c.user_id == bindparam("owner_id"),
-        (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
-    )
-    .values(
-        quantity=items.c.quantity + bindparam("change"), version=items.c.version + 1
-    )
-    .returning(*ITEM_COLUMNS)
-)
-SET_QUANTITY = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"))
-    .values(quantity=bindparam("new_quantity"))
-    .returning(*ITEM_COLUMNS)
-)
-INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
-
-
-def lock_item(item_id: int, versions: list[int] | None) -> Row:
-    """Lock the caller's item for this transaction, bumping its version; return it.
-
-    Raises 404 if the item is missing or not the caller's, and 412 if its
-    version is not one of ``versions``.
-    """
-    item = _conditional_update(LOCK_ITEM, item_id, versions)
-    if item is None:
-        raise _why_not_changed(item_id, versions)
-    return item
+from models import record_history
 
 
 def move_stock(
     item_id: int, change: int, reason: str, note: str | None, versions: list[int] | None
 ) -> tuple[Row, Row]:
     """Add ``change`` to the caller's item's quantity in one atomic statement."""
-    item = _conditional_update(MOVE_STOCK, item_id, versions, change=change)
+    item = conditional_update(MOVE_STOCK, item_id, versions, change=change)
     if item is None:
-        raise _why_not_changed(item_id, versions, change)
+        raise why_not_changed(item_id, versions, change)
     movement = add_movement(item, change, reason, note, item.quantity - change)
     return item, movement
 
@@ -136,37 +51,6 @@ def count_stock(
     return item, movement
 
 
-def edit_item(
-    locked: Row, fields: dict, note: str | None = None
-) -> tuple[Row, dict[str, list]]:
-    """Change a locked item's fields; return it and what changed.
-
-    Every quantity change is in the stock ledger, edits included.
-    """
-    item, changes = item_store.write_item(locked, fields)
-    if "quantity" in changes:
-        change = item.quantity - locked.quantity
-        add_movement(item, change, "adjustment", note, locked.quantity)
-    return item, changes
-
-
-def add_movement(
-    item: Row, change: int, reason: str, note: str | None, quantity_before: int
-) -> Row:
-    """Add a ledger row for a quantity change to the current transaction."""
-    values = {
-        "item_id": item.id,
-        "user_id": g.user_id,
-        "change": change,
-        "reason": reason,
-        "note": note,
-        "quantity_before": quantity_before,
-        "quantity_after": quantity_before + change,
-        "created_at": utcnow(),
-    }
-    return connection().execute(INSERT_MOVEMENT, values).one()
-
-
 def record_stock_history(item: Row, movement: Row) -> None:
     """Write the history row for a movement made through the stock endpoint."""
     record_history(
@@ -180,58 +64,3 @@ def record_stock_history(item: Row, movement: Row) -> None:
             "change": movement.change,
         },
     )
-
-
-def _conditional_update(
-    stmt, item_id: int, versions: list[int] | None, **parameters
-) -> Row | None:
-    """Run a prebuilt UPDATE on the caller's item, only at ``versions`` if given."""
-    if item_id > MAX_ID:
-        return None
-    if versions is not None:
-        # If-Match: a statement of its own (rare, so not worth prebuilding).
-        stmt = stmt.where(items.c.version.in_(versions))
-    parameters |= {"item_id": item_id, "owner_id": g.user_id}
-    return connection().execute(stmt, parameters).first()
-
-
-def _why_not_changed(
-    item_id: int, versions: list[int] | None = None, change: int | None = None
-) -> APIError:
-    """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
-    item = (
-        connection()
-        .execute(
-            select(items.c.user_id, items.c.version, items.c.quantity).where(
-                items.c.id == item_id
-            )
-        )
-        .first()
-        if item_id <= MAX_ID
-        else None
-    )
-    if item is None or item.user_id != g.user_id:
-        return APIError(404, "Item not found.")
-    if versions is not None and item.version not in versions:
-        return APIError(
-            412,
-            f"The item has changed since you read it (now version {item.version}); "
-            "fetch it again and retry.",
-            headers=etag_headers(item),
-            extra={"current_version": item.version},
-        )
-    if change is not None and item.quantity + change < 0:
-        return APIError(
-            409,
-            f"Not enough stock: the quantity is {item.quantity}, "
-            f"so a change of {change} would take it below zero.",
-            extra={"quantity": item.quantity},
-        )
-    if change is not None and item.quantity + change > MAX_AMOUNT:
-        return APIError(
-            409,
-            f"The quantity is {item.quantity}; a change of {change} would exceed "
-            f"the maximum of {MAX_AMOUNT}.",
-            extra={"quantity": item.quantity},
-        )
-    return APIError(409, "The item changed while this request ran; please retry.")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from domain import item_store
 from domain.idempotency import idempotent, remember_response
-from domain.stock import edit_item, etag_headers, expected_versions, lock_item
+from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
 from errors import APIError
 from extensions import db
 from models import (

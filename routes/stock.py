@@ -7,13 +7,8 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from domain.idempotency import idempotent, remember_response
-from domain.stock import (
-    count_stock,
-    etag_headers,
-    expected_versions,
-    move_stock,
-    record_stock_history,
-)
+from domain.item_edits import etag_headers, expected_versions
+from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
 from models import Item, StockMovement, item_to_dict, movement_to_dict, utcnow
 from plumbing.openapi import (

@@ -1,0 +1,131 @@
+"""Changing an item without losing anyone's change: versions, If-Match, locks.
+
+A change that must read before it writes (an absolute count, an edit, a delete
+with If-Match, an import) starts its transaction with ``lock_item``: a
+conditional ``UPDATE`` that bumps the version. From then on the row is locked
+(PostgreSQL: row lock; SQLite: the write lock) until commit, so what we read
+cannot change underneath us. It checks ``If-Match`` in the same statement, so
+a stale version is refused atomically too.
+"""
+
+import re
+
+from flask import g, request
+from sqlalchemy import select
+from sqlalchemy.engine import Row
+
+from domain import item_store
+from domain.item_store import (
+    LOCK_ITEM,
+    add_movement,
+    conditional_update,
+    connection,
+    items,
+)
+from errors import APIError
+from models import MAX_ID
+from schemas import MAX_AMOUNT
+
+# How a version looks as an entity tag: ASCII digits, at most 18 of them so the
+# number fits the version column.
+VERSION_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def expected_versions() -> list[int] | None:
+    """Return the versions the request's If-Match accepts, or None for "any".
+
+    No If-Match header (or ``If-Match: *``) means the write proceeds whatever
+    the version, so the original API's clients keep working.
+    """
+    if "If-Match" not in request.headers:
+        return None
+    if_match = request.if_match
+    if if_match.star_tag:
+        return None
+    # RFC 9110 strong comparison: a tag matches only if it is, character for
+    # character, the tag etag_headers() sends for some version. So "01" or
+    # "1 " is not "1", and weak tags (W/"1") are left out by as_set(). A tag
+    # that matches no version makes the write a 412.
+    return [
+        int(tag)
+        for tag in if_match.as_set()
+        if tag and VERSION_DIGITS.fullmatch(tag) and version_tag(int(tag)) == tag
+    ]
+
+
+def version_tag(version: int) -> str:
+    """Return the opaque tag (unquoted) that stands for ``version`` in an ETag."""
+    return str(version)
+
+
+def etag_headers(item) -> dict[str, str]:
+    """Return the ETag header for the item's current version."""
+    return {"ETag": f'"{version_tag(item.version)}"'}
+
+
+def lock_item(item_id: int, versions: list[int] | None) -> Row:
+    """Lock the caller's item for this transaction, bumping its version; return it.
+
+    Raises 404 if the item is missing or not the caller's, and 412 if its
+    version is not one of ``versions``.
+    """
+    item = conditional_update(LOCK_ITEM, item_id, versions)
+    if item is None:
+        raise why_not_changed(item_id, versions)
+    return item
+
+
+def edit_item(
+    locked: Row, fields: dict, note: str | None = None
+) -> tuple[Row, dict[str, list]]:
+    """Change a locked item's fields; return it and what changed.
+
+    Every quantity change is in the stock ledger, edits included.
+    """
+    item, changes = item_store.write_item(locked, fields)
+    if "quantity" in changes:
+        change = item.quantity - locked.quantity
+        add_movement(item, change, "adjustment", note, locked.quantity)
+    return item, changes
+
+
+def why_not_changed(
+    item_id: int, versions: list[int] | None = None, change: int | None = None
+) -> APIError:
+    """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
+    item = (
+        connection()
+        .execute(
+            select(items.c.user_id, items.c.version, items.c.quantity).where(
+                items.c.id == item_id
+            )
+        )
+        .first()
+        if item_id <= MAX_ID
+        else None
+    )
+    if item is None or item.user_id != g.user_id:
+        return APIError(404, "Item not found.")
+    if versions is not None and item.version not in versions:
+        return APIError(
+            412,
+            f"The item has changed since you read it (now version {item.version}); "
+            "fetch it again and retry.",
+            headers=etag_headers(item),
+            extra={"current_version": item.version},
+        )
+    if change is not None and item.quantity + change < 0:
+        return APIError(
+            409,
+            f"Not enough stock: the quantity is {item.quantity}, "
+            f"so a change of {change} would take it below zero.",
+            extra={"quantity": item.quantity},
+        )
+    if change is not None and item.quantity + change > MAX_AMOUNT:
+        return APIError(
+            409,
+            f"The quantity is {item.quantity}; a change of {change} would exceed "
+            f"the maximum of {MAX_AMOUNT}.",
+            extra={"quantity": item.quantity},
+        )
+    return APIError(409, "The item changed while this request ran; please retry.")
