@@ -9,9 +9,10 @@ from flask.cli import with_appcontext
 from pydantic import ValidationError
 
 from domain.demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
+from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import ROLES, LastAdminError, User, record_history
+from models import ROLES, LastAdminError, User
 from routes.auth import ensure_available
 from schemas import RegisterRequest
 

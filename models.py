@@ -14,14 +14,11 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    bindparam,
     event,
     func,
-    insert,
     select,
     update,
 )
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import bcrypt, db
@@ -607,51 +604,3 @@ class History(db.Model):
             "details": self.details,
             "timestamp": self.timestamp.isoformat(),
         }
-
-
-# Built once: executing a prebuilt statement skips the statement construction
-# and cache-key work that dominates such small writes.
-INSERT_HISTORY = insert(History.__table__)
-COUNT_HISTORY = (
-    update(User.__table__)
-    .where(User.id == bindparam("actor_id"))
-    # Computed by the database (history_count + 1), so concurrent requests
-    # cannot overwrite each other's increments.
-    .values(history_count=User.history_count + 1)
-)
-
-
-def record_history(
-    actor_id: int,
-    action_type: str,
-    entity: "User | Item | Category | Supplier | Row",
-    changes: dict[str, list[Any]] | None = None,
-    details: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Write a history row in the current transaction; the caller commits both.
-
-    Two prebuilt Core statements, run at once on the session's connection: an
-    INSERT and the actor's counter update. Under SQLite they run while the
-    transaction holds the write lock, so they are kept cheap (no ORM objects to
-    build or flush). New entities must be flushed first, for their id.
-    """
-    if isinstance(entity, Row):  # an item as item_store reads it
-        entity_type, entity_name = Item.history_type, entity.item_name
-    else:
-        entity_type, entity_name = entity.history_type, entity.history_name
-    connection = db.session.connection()
-    connection.execute(
-        INSERT_HISTORY,
-        {
-            "user_id": actor_id,
-            "action_type": action_type,
-            "entity_type": entity_type,
-            "entity_id": entity.id,
-            "entity_name": entity_name,
-            "changes": changes,
-            "details": details,
-            "timestamp": at or utcnow(),
-        },
-    )
-    connection.execute(COUNT_HISTORY, {"actor_id": actor_id})

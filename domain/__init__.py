@@ -7,6 +7,7 @@ through ``models`` and never look at the request themselves:
 - ``item_edits``: the ordinary edit, locking an item before a change, If-Match
 - ``stock``: stock movements and counts
 - ``item_csv``: CSV export and all-or-nothing import
+- ``history``: the history row every change writes in its transaction
 - ``idempotency``: replaying a write sent again with the same Idempotency-Key
 - ``demo_data``: the shop behind ``flask seed-demo``
 """

@@ -4,6 +4,7 @@ import itertools
 import random
 from datetime import datetime, timedelta
 
+from domain.history import record_history
 from extensions import db
 from models import (
     Category,
@@ -11,7 +12,6 @@ from models import (
     StockMovement,
     Supplier,
     User,
-    record_history,
     utcnow,
 )
 

@@ -41,6 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
 from domain import item_store
+from domain.history import record_history
 from domain.item_edits import edit_item, lock_item
 from domain.item_store import ITEM_COLUMNS
 from errors import APIError, invalid_input
@@ -52,7 +53,6 @@ from models import (
     fold,
     item_to_dict,
     preview_changes,
-    record_history,
 )
 from schemas import BLANK, MAX_AMOUNT, ItemCreate
 

@@ -13,6 +13,7 @@ writes, so it locks the item first (see item_edits.lock_item). Both check
 from flask import g
 from sqlalchemy.engine import Row
 
+from domain.history import record_history
 from domain.item_edits import lock_item, why_not_changed
 from domain.item_store import (
     MOVE_STOCK,
@@ -21,7 +22,6 @@ from domain.item_store import (
     conditional_update,
     connection,
 )
-from models import record_history
 
 
 def move_stock(

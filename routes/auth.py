@@ -10,9 +10,10 @@ from limits import RateLimitItem, parse_many
 from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
+from domain.history import record_history
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
-from models import User, record_history
+from models import User
 from plumbing.openapi import (
     Message,
     UserBody,

@@ -16,9 +16,10 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, CatalogEntry, fold, record_history
+from models import MAX_ID, CatalogEntry, fold
 from plumbing.openapi import ADMIN, Message, documented, error_example, field_error
 from plumbing.pagination import paginate
 from plumbing.search import matches_search

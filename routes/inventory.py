@@ -8,6 +8,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from domain import item_store
+from domain.history import record_history
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
 from errors import APIError
@@ -18,7 +19,6 @@ from models import (
     ItemTag,
     Supplier,
     item_to_dict,
-    record_history,
     to_cents,
 )
 from plumbing.openapi import (

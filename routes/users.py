@@ -3,9 +3,10 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
+from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, LastAdminError, User, record_history
+from models import MAX_ID, LastAdminError, User
 from plumbing.openapi import (
     ADMIN,
     UserBody,
