@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Row
 
 from extensions import db
-from models import Category, History, Item, Supplier, User, utcnow
+from models import Category, History, Supplier, User, utcnow
 
 # Built once: executing a prebuilt statement skips the statement construction
 # and cache-key work that dominates such small writes.
@@ -24,22 +24,48 @@ COUNT_HISTORY = (
 def record_history(
     actor_id: int,
     action_type: str,
-    entity: User | Item | Category | Supplier | Row,
+    entity: User | Category | Supplier,
     changes: dict[str, list[Any]] | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+) -> None:
+    """Write the history row of a change to a user or a catalog entry.
+
+    New entities must be flushed first, for their id.
+    """
+    subject = (entity.history_type, entity.id, entity.history_name)
+    _write_history(actor_id, action_type, subject, changes, details, at)
+
+
+def record_item_history(
+    actor_id: int,
+    action_type: str,
+    item: Row,
+    changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Write the history row of a change to an item, as item_store returns it."""
+    subject = ("item", item.id, item.item_name)
+    _write_history(actor_id, action_type, subject, changes, details, at)
+
+
+def _write_history(
+    actor_id: int,
+    action_type: str,
+    subject: tuple[str, int, str],  # the entity's type, id and name
+    changes: dict[str, list[Any]] | None,
+    details: dict[str, Any] | None,
+    at: datetime | None,
 ) -> None:
     """Write a history row in the current transaction; the caller commits both.
 
     Two prebuilt Core statements, run at once on the session's connection: an
     INSERT and the actor's counter update. Under SQLite they run while the
     transaction holds the write lock, so they are kept cheap (no ORM objects to
-    build or flush). New entities must be flushed first, for their id.
+    build or flush).
     """
-    if isinstance(entity, Row):  # an item as item_store reads it
-        entity_type, entity_name = Item.history_type, entity.item_name
-    else:
-        entity_type, entity_name = entity.history_type, entity.history_name
+    entity_type, entity_id, entity_name = subject
     connection = db.session.connection()
     connection.execute(
         INSERT_HISTORY,
@@ -47,7 +73,7 @@ def record_history(
             "user_id": actor_id,
             "action_type": action_type,
             "entity_type": entity_type,
-            "entity_id": entity.id,
+            "entity_id": entity_id,
             "entity_name": entity_name,
             "changes": changes,
             "details": details,

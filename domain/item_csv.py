@@ -41,7 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
 from domain import item_store
-from domain.history import record_history
+from domain.history import record_item_history
 from domain.item_edits import edit_item, lock_item
 from domain.item_store import ITEM_COLUMNS
 from errors import APIError, invalid_input
@@ -368,8 +368,8 @@ def apply_import(rows: list[ImportRow]) -> None:
     for row in rows:
         if row.item is None:
             row.item = item_store.insert_item(row.fields)
-            record_history(g.user_id, "create", row.item)
+            record_item_history(g.user_id, "create", row.item)
         elif row.changes:
             locked = lock_item(row.item.id, None)
             item, row.changes = edit_item(locked, row.fields, note="CSV import")
-            record_history(g.user_id, "update", item, row.changes)
+            record_item_history(g.user_id, "update", item, row.changes)

@@ -13,7 +13,7 @@ writes, so it locks the item first (see item_edits.lock_item). Both check
 from flask import g
 from sqlalchemy.engine import Row
 
-from domain.history import record_history
+from domain.history import record_item_history
 from domain.item_edits import lock_item, why_not_changed
 from domain.item_store import (
     MOVE_STOCK,
@@ -53,7 +53,7 @@ def count_stock(
 
 def record_stock_history(item: Row, movement: Row) -> None:
     """Write the history row for a movement made through the stock endpoint."""
-    record_history(
+    record_item_history(
         g.user_id,
         "stock",
         item,

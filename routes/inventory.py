@@ -8,7 +8,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from domain import item_store
-from domain.history import record_history
+from domain.history import record_item_history
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
 from errors import APIError
@@ -162,7 +162,7 @@ def create_item():
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
     item = item_store.insert_item(fields)
-    record_history(g.user_id, "create", item)
+    record_item_history(g.user_id, "create", item)
     body = {
         "status": "successful",
         "message": "Item created successfully!",
@@ -234,7 +234,7 @@ def update_item(item_id: int):
     check_item_fields(fields, item_id=item_id)
     locked = lock_item(item_id, expected_versions())
     item, changes = edit_item(locked, fields)
-    record_history(g.user_id, "update", item, changes)
+    record_item_history(g.user_id, "update", item, changes)
     db.session.commit()
     body = {
         "status": "successful",
@@ -251,7 +251,7 @@ def update_item(item_id: int):
 def delete_item(item_id: int):
     """Delete an item (its history stays)."""
     item = lock_item(item_id, expected_versions())
-    record_history(g.user_id, "delete", item)
+    record_item_history(g.user_id, "delete", item)
     item_store.delete_item(item)
     db.session.commit()
     return {
