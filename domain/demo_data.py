@@ -4,16 +4,14 @@ import itertools
 import random
 from datetime import datetime, timedelta
 
-from domain.history import record_history
+from flask import g
+from sqlalchemy.engine import Row
+
+from domain.history import record_history, record_item_history
+from domain.item_store import insert_item
+from domain.stock import move_stock, record_stock_history
 from extensions import db
-from models import (
-    Category,
-    Item,
-    StockMovement,
-    Supplier,
-    User,
-    utcnow,
-)
+from models import Category, Supplier, User, utcnow
 
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
@@ -107,6 +105,8 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         )
         for name, contact, email, phone in SUPPLIERS
     ]
+    # The item statements act for the logged-in user: here, the demo user.
+    g.user_id = demo.id
     for number, (
         name,
         category,
@@ -118,27 +118,21 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         specs,
     ) in enumerate(ITEMS):
         created = now - timedelta(days=60) + timedelta(minutes=number)
-        item = Item(
-            user_id=demo.id,
-            item_name=name,
-            sku=f"{category[:3].upper()}-{number + 1:03d}",
-            description=f"{name} from {suppliers[supplier].name}.",
-            quantity=0,
-            starting_quantity=0,
-            price=price,
-            cost_price=cost,
-            reorder_level=reorder,
-            category_id=categories[category].id,
-            supplier_id=suppliers[supplier].id,
-            created_at=created,
-            updated_at=created,
-        )
-        item.metadata_ = {"tags": tags, "specifications": specs}
-        db.session.add(item)
-        db.session.flush()
-        record_history(demo.id, "create", item, at=created)
-        _simulate_trading(item, demo, rng, now)
-    demo.item_count = len(ITEMS)  # the API's item_store keeps this count itself
+        fields = {
+            "item_name": name,
+            "sku": f"{category[:3].upper()}-{number + 1:03d}",
+            "description": f"{name} from {suppliers[supplier].name}.",
+            "quantity": 0,
+            "price": price,
+            "cost_price": cost,
+            "reorder_level": reorder,
+            "category_id": categories[category].id,
+            "supplier_id": suppliers[supplier].id,
+            "metadata": {"tags": tags, "specifications": specs},
+        }
+        item = insert_item(fields, at=created)
+        record_item_history(demo.id, "create", item, at=created)
+        _simulate_trading(item, rng, now)
     db.session.commit()
     return demo
 
@@ -151,7 +145,7 @@ def _catalog_entry(model, demo: User, created: datetime, **fields):
     return entry
 
 
-def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
+def _simulate_trading(item: Row, rng: random.Random, now) -> None:
     """A first delivery, then sales and a restock or two, oldest first."""
     # The first delivery arrives within hours of the item's creation; the rest
     # happen during some later day (at most ten hours into it, so none is in
@@ -170,25 +164,5 @@ def _simulate_trading(item: Item, demo: User, rng: random.Random, now) -> None:
         change = max(change, -item.quantity)  # never sell what is not there
         if change == 0:
             continue
-        movement = StockMovement(
-            item_id=item.id,
-            user_id=demo.id,
-            change=change,
-            reason=reason,
-            note="Demo data",
-            quantity_before=item.quantity,
-            quantity_after=item.quantity + change,
-            created_at=when,
-        )
-        db.session.add(movement)
-        item.quantity += change
-        item.version += 1
-        item.updated_at = when
-        record_history(
-            demo.id,
-            "stock",
-            item,
-            changes={"quantity": [movement.quantity_before, movement.quantity_after]},
-            details={"reason": reason, "note": "Demo data", "change": change},
-            at=when,
-        )
+        item, movement = move_stock(item.id, change, reason, "Demo data", None, when)
+        record_stock_history(item, movement)

@@ -12,6 +12,7 @@ Locking an item before changing it, and If-Match, are in item_edits.py;
 stock.py runs the movement statements built here.
 """
 
+from datetime import datetime
 from typing import Any
 
 from flask import g
@@ -107,8 +108,8 @@ COUNT_ITEMS = (
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
 INSERT_TAG = insert(item_tags)
 # LOCK_ITEM bumps the version and so takes the row's lock; MOVE_STOCK applies
-# a signed change only if the result stays within 0..MAX_AMOUNT. Both return
-# the item as it now is.
+# a signed change only if the result stays within 0..MAX_AMOUNT, at a time the
+# caller gives (seed-demo writes the past). Both return the item as it now is.
 LOCK_ITEM = (
     update(items)
     .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
@@ -123,7 +124,9 @@ MOVE_STOCK = (
         (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
     )
     .values(
-        quantity=items.c.quantity + bindparam("change"), version=items.c.version + 1
+        quantity=items.c.quantity + bindparam("change"),
+        version=items.c.version + 1,
+        updated_at=bindparam("now"),
     )
     .returning(*ITEM_COLUMNS)
 )
@@ -176,11 +179,11 @@ def stored_values(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def insert_item(fields: dict[str, Any]) -> Row:
+def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     """Create an item for the caller from validated fields; return it as stored."""
     # A CSV import sends only its file's columns; the rest take their defaults.
     values = stored_values({"metadata": {}, **fields})
-    now = utcnow()
+    now = at or utcnow()
     item_id = (
         connection()
         .execute(
@@ -267,6 +270,7 @@ def add_movement(
         "note": note,
         "quantity_before": quantity_before,
         "quantity_after": quantity_before + change,
-        "created_at": utcnow(),
+        # The moment the item changed: the ledger and the item agree on it.
+        "created_at": item.updated_at,
     }
     return connection().execute(INSERT_MOVEMENT, values).one()

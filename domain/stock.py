@@ -10,6 +10,8 @@ writes, so it locks the item first (see item_edits.lock_item). Both check
 ``If-Match`` in the same statement, so a stale version is refused atomically.
 """
 
+from datetime import datetime
+
 from flask import g
 from sqlalchemy.engine import Row
 
@@ -22,13 +24,20 @@ from domain.item_store import (
     conditional_update,
     connection,
 )
+from models import utcnow
 
 
 def move_stock(
-    item_id: int, change: int, reason: str, note: str | None, versions: list[int] | None
+    item_id: int,
+    change: int,
+    reason: str,
+    note: str | None,
+    versions: list[int] | None,
+    at: datetime | None = None,
 ) -> tuple[Row, Row]:
     """Add ``change`` to the caller's item's quantity in one atomic statement."""
-    item = conditional_update(MOVE_STOCK, item_id, versions, change=change)
+    now = at or utcnow()
+    item = conditional_update(MOVE_STOCK, item_id, versions, change=change, now=now)
     if item is None:
         raise why_not_changed(item_id, versions, change)
     movement = add_movement(item, change, reason, note, item.quantity - change)
@@ -52,7 +61,7 @@ def count_stock(
 
 
 def record_stock_history(item: Row, movement: Row) -> None:
-    """Write the history row for a movement made through the stock endpoint."""
+    """Write the history row of a movement, at the movement's time."""
     record_item_history(
         g.user_id,
         "stock",
@@ -63,4 +72,5 @@ def record_stock_history(item: Row, movement: Row) -> None:
             "note": movement.note,
             "change": movement.change,
         },
+        at=movement.created_at,
     )
