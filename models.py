@@ -321,8 +321,9 @@ class Item(Searchable, db.Model):
     # Product metadata (specifications, SEO, care...) lives in a JSON column of
     # the same row, so it can never fall out of sync with the item. Tags are the
     # exception: they get their own table so that filtering by tag uses an index.
-    # ("metadata" itself is a reserved attribute name in SQLAlchemy models.)
-    details: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    # The column and the API field are "metadata"; in Python it is "metadata_",
+    # because declarative models reserve "metadata" for their table registry.
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
@@ -331,9 +332,6 @@ class Item(Searchable, db.Model):
     owner: Mapped[User] = relationship()
     category: Mapped[Category | None] = relationship()
     supplier: Mapped[Supplier | None] = relationship()
-    tag_rows: Mapped[list["ItemTag"]] = relationship(
-        cascade="all, delete-orphan", order_by="ItemTag.position"
-    )
 
     __table_args__ = (
         # One index per sort key, led by the owner, so that a page of one
@@ -351,29 +349,7 @@ class Item(Searchable, db.Model):
         NEVER_REUSE_IDS,
     )
 
-    history_type = "item"
     SEARCHED_FIELDS = ("item_name", "description", "sku")
-
-    @property
-    def history_name(self) -> str:
-        return self.item_name
-
-    @property
-    def price(self) -> float | None:
-        # None only on a new item whose price is not set yet.
-        return from_cents(self.price_cents)
-
-    @price.setter
-    def price(self, value: float) -> None:
-        self.price_cents = to_cents(value)
-
-    @property
-    def cost_price(self) -> float | None:
-        return from_cents(self.cost_price_cents)
-
-    @cost_price.setter
-    def cost_price(self, value: float | None) -> None:
-        self.cost_price_cents = to_cents(value)
 
     @property
     def category_name(self) -> str | None:
@@ -382,23 +358,6 @@ class Item(Searchable, db.Model):
     @property
     def supplier_name(self) -> str | None:
         return self.supplier.name if self.supplier else None
-
-    @property
-    def metadata_(self) -> dict[str, Any]:
-        """The API's ``metadata`` object."""
-        return full_metadata(self.details)
-
-    @metadata_.setter
-    def metadata_(self, value: dict[str, Any]) -> None:
-        # The tags are written twice, in the same transaction: in the JSON, so
-        # showing an item takes one query, and as item_tags rows, so that
-        # filtering by tag can use an index.
-        details = full_metadata(value)
-        self.details = details
-        self.tag_rows = [
-            ItemTag(tag=fold(tag), position=position)
-            for position, tag in enumerate(details["tags"])
-        ]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the item as the API shows it."""
@@ -427,7 +386,7 @@ def item_to_dict(item) -> dict[str, Any]:
         "status": item.status,
         "low_stock": item.quantity <= item.reorder_level,
         "version": item.version,
-        "metadata": full_metadata(item.details),
+        "metadata": full_metadata(item.metadata_),
         "created_at": item.created_at.isoformat(),
         "updated_at": item.updated_at.isoformat(),
     }

@@ -51,6 +51,7 @@ from models import (
     Item,
     Supplier,
     fold,
+    full_metadata,
     item_to_dict,
     preview_changes,
 )
@@ -113,7 +114,9 @@ def _rows(items: Iterable[Item]) -> Iterator[list[str]]:
             item.status,
             item.category.name if item.category else None,
             item.supplier.name if item.supplier else None,
-            json.dumps(item.metadata_, sort_keys=True, ensure_ascii=False),
+            json.dumps(
+                full_metadata(item.metadata_), sort_keys=True, ensure_ascii=False
+            ),
         ]
         yield [escape_cell(value) for value in values]
 

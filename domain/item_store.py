@@ -5,7 +5,7 @@ Core statements built once, with bound parameters, and executed on the
 session's connection (inside its transaction): no ORM objects are loaded,
 tracked or flushed. Profiling showed that work cost several times the SQL
 itself; see docs/BENCHMARKS.md. Rows come back with the same attribute names as
-``Item`` (``details``, ``category_name`` ...), so ``models.item_to_dict()``
+``Item`` (``metadata_``, ``category_name`` ...), so ``models.item_to_dict()``
 shows a row and an Item alike.
 
 Locking an item before changing it, and If-Match, are in item_edits.py;
@@ -55,12 +55,12 @@ def _name_of(catalog) -> Any:
     )
 
 
-# Everything an item's view shows. "metadata" is the column's name in the
-# table; the model calls the attribute "details". The search key only serves
+# Everything an item's view shows, under Item's attribute names ("metadata_"
+# for the metadata column: see models.Item). The search key only serves
 # searches (see models.Searchable).
 ITEM_COLUMNS = (
     *(column for column in items.c if column.name not in ("metadata", "search_key")),
-    items.c.metadata.label("details"),
+    items.c.metadata.label("metadata_"),
     _name_of(Category),
     _name_of(Supplier),
 )
@@ -227,7 +227,7 @@ def delete_item(locked: Row) -> None:
 
 
 def _attribute(column: str) -> str:
-    return "details" if column == "metadata" else column
+    return "metadata_" if column == "metadata" else column
 
 
 def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
