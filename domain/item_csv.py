@@ -37,13 +37,12 @@ from typing import Any
 
 from flask import g
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Row
 
 from domain import item_store
 from domain.history import record_item_history
 from domain.item_edits import edit_item, lock_item
-from domain.item_store import ITEM_COLUMNS
 from errors import APIError, invalid_input
 from extensions import db
 from models import (
@@ -351,13 +350,11 @@ def _shortened(text: str, length: int = 60) -> str:
 
 def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
     """Match rows to the caller's items by SKU and work out what would change."""
-    skus = [row.fields["sku"].lower() for row in rows if row.fields.get("sku")]
+    skus = [row.fields["sku"] for row in rows if row.fields.get("sku")]
     existing = {}
     if skus:
-        stmt = select(*ITEM_COLUMNS).where(
-            Item.user_id == g.user_id, func.lower(Item.sku).in_(skus)
-        )
-        existing = {item.sku.lower(): item for item in db.session.execute(stmt)}
+        found = item_store.find_items_by_sku(skus)
+        existing = {item.sku.lower(): item for item in found}
     for row in rows:
         row.item = existing.get((row.fields.get("sku") or "").lower())
         if row.item is not None:

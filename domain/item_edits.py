@@ -11,7 +11,6 @@ a stale version is refused atomically too.
 import re
 
 from flask import g, request
-from sqlalchemy import select
 from sqlalchemy.engine import Row
 
 from domain import item_store
@@ -19,11 +18,8 @@ from domain.item_store import (
     LOCK_ITEM,
     add_movement,
     conditional_update,
-    connection,
-    items,
 )
 from errors import APIError
-from models import MAX_ID
 from schemas import MAX_AMOUNT
 
 # How a version looks as an entity tag: ASCII digits, at most 18 of them so the
@@ -93,17 +89,7 @@ def why_not_changed(
     item_id: int, versions: list[int] | None = None, change: int | None = None
 ) -> APIError:
     """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
-    item = (
-        connection()
-        .execute(
-            select(items.c.user_id, items.c.version, items.c.quantity).where(
-                items.c.id == item_id
-            )
-        )
-        .first()
-        if item_id <= MAX_ID
-        else None
-    )
+    item = item_store.item_state(item_id)
     if item is None or item.user_id != g.user_id:
         return APIError(404, "Item not found.")
     if versions is not None and item.version not in versions:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from extensions import db
@@ -82,6 +82,25 @@ EDITABLE_COLUMNS = (
 
 SELECT_ITEM = select(*ITEM_COLUMNS).where(
     items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
+)
+# The caller's items with any of these SKUs (lowercase), and whether another
+# of their items has this one: SKUs are unique per owner, ignoring case.
+SELECT_BY_SKUS = select(*ITEM_COLUMNS).where(
+    items.c.user_id == bindparam("owner_id"),
+    func.lower(items.c.sku).in_(bindparam("skus", expanding=True)),
+)
+SKU_IN_USE = (
+    select(items.c.id)
+    .where(
+        items.c.user_id == bindparam("owner_id"),
+        func.lower(items.c.sku) == bindparam("sku"),
+        items.c.id != bindparam("item_id"),
+    )
+    .limit(1)
+)
+# What a refused conditional UPDATE is explained from (see item_edits).
+SELECT_STATE = select(items.c.user_id, items.c.version, items.c.quantity).where(
+    items.c.id == bindparam("item_id")
 )
 INSERT_ITEM = insert(items).returning(items.c.id)
 # Writes every editable column, and the search key made from them; the caller
@@ -157,6 +176,29 @@ def read_item(item_id: int) -> Row | None:
     """
     with db.engine.connect() as read_only:
         return _select_item(read_only, item_id)
+
+
+def find_items_by_sku(skus: list[str]) -> list[Row]:
+    """Return the caller's items whose SKU is one of ``skus``, ignoring case."""
+    parameters = {"owner_id": g.user_id, "skus": [sku.lower() for sku in skus]}
+    return connection().execute(SELECT_BY_SKUS, parameters).all()
+
+
+def sku_in_use(sku: str, item_id: int | None = None) -> bool:
+    """Whether another of the caller's items (not ``item_id``) has this SKU."""
+    parameters = {
+        "owner_id": g.user_id,
+        "sku": sku.lower(),
+        "item_id": item_id or 0,  # ids start at 1: 0 leaves out no item
+    }
+    return connection().execute(SKU_IN_USE, parameters).first() is not None
+
+
+def item_state(item_id: int) -> Row | None:
+    """Return any item's owner, version and quantity (None: no such item)."""
+    if item_id > MAX_ID:
+        return None
+    return connection().execute(SELECT_STATE, {"item_id": item_id}).first()
 
 
 def _select_item(connection: Connection, item_id: int) -> Row | None:

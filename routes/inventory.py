@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
@@ -72,17 +72,11 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
     if errors:
         raise APIError(400, "Validation failed.", errors)
     sku = fields.get("sku")
-    if sku is not None:
-        same_sku = select(Item.id).where(
-            Item.user_id == g.user_id,
-            func.lower(Item.sku) == sku.lower(),
-            Item.id != item_id,
+    if sku is not None and item_store.sku_in_use(sku, item_id):
+        message = f"You already have an item with SKU {sku}."
+        raise APIError(
+            409, "SKU already in use.", [{"field": "sku", "message": message}]
         )
-        if db.session.scalar(same_sku.limit(1)) is not None:
-            message = f"You already have an item with SKU {sku}."
-            raise APIError(
-                409, "SKU already in use.", [{"field": "sku", "message": message}]
-            )
 
 
 def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
