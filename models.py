@@ -359,10 +359,6 @@ class Item(Searchable, db.Model):
     def supplier_name(self) -> str | None:
         return self.supplier.name if self.supplier else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the item as the API shows it."""
-        return item_to_dict(self)
-
 
 def item_to_dict(item) -> dict[str, Any]:
     """Return an item as the API shows it.
@@ -444,13 +440,19 @@ def preview_changes(
 
     The result maps each changed field to [old, new], as history rows show it.
     """
-    changes = {}
-    for field, new in fields.items():
-        if field == "metadata" and new is not None:
-            new = full_metadata(new)  # stored with every key; compare like with like
-        if current[field] != new:
-            changes[field] = [current[field], new]
-    return changes
+    return {
+        field: [current[field], new]
+        for field, new in fields.items()
+        if current[field] != new
+    }
+
+
+def item_changes(item, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return which of ``fields`` would change the item, as preview_changes does."""
+    if fields.get("metadata") is not None:
+        # Stored with every key: compare like with like.
+        fields = {**fields, "metadata": full_metadata(fields["metadata"])}
+    return preview_changes(item_to_dict(item), fields)
 
 
 class StockMovement(db.Model):

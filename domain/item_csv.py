@@ -51,8 +51,7 @@ from models import (
     Supplier,
     fold,
     full_metadata,
-    item_to_dict,
-    preview_changes,
+    item_changes,
 )
 from schemas import BLANK, MAX_AMOUNT, ItemCreate
 
@@ -358,7 +357,7 @@ def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
     for row in rows:
         row.item = existing.get((row.fields.get("sku") or "").lower())
         if row.item is not None:
-            row.changes = preview_changes(item_to_dict(row.item), row.fields)
+            row.changes = item_changes(row.item, row.fields)
             row.action = "update" if row.changes else "unchanged"
     return rows
 

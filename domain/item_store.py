@@ -30,8 +30,7 @@ from models import (
     User,
     fold,
     full_metadata,
-    item_to_dict,
-    preview_changes,
+    item_changes,
     to_cents,
     utcnow,
 )
@@ -249,7 +248,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
 
 def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list]]:
     """Change a locked item's ``fields``; return it as stored and what changed."""
-    changes = preview_changes(item_to_dict(locked), fields)
+    changes = item_changes(locked, fields)
     values = {
         column: getattr(locked, _attribute(column)) for column in EDITABLE_COLUMNS
     }

@@ -134,7 +134,7 @@ def _sort_order(sort: str | None) -> list:
 
 def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
     """Return the item's JSON, with its owner when an admin lists everyone's."""
-    view = item.to_dict()
+    view = item_to_dict(item)
     if with_owner:
         view["owner"] = {"id": item.owner.id, "username": item.owner.username}
     return view
