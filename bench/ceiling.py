@@ -24,9 +24,10 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, request
 
+from domain.item_fields import item_to_dict
 from domain.stock import move_stock, record_stock_history
 from extensions import db
-from models import item_to_dict, movement_to_dict
+from models import movement_to_dict
 from plumbing import database
 
 DATABASE_FILE = os.environ["CEILING_DATABASE"]

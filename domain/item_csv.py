@@ -43,6 +43,7 @@ from sqlalchemy.engine import Row
 from domain import item_store
 from domain.history import record_item_history
 from domain.item_edits import edit_item, lock_item
+from domain.item_fields import full_metadata, item_changes
 from errors import APIError, invalid_input
 from extensions import db
 from models import (
@@ -50,8 +51,6 @@ from models import (
     Item,
     Supplier,
     fold,
-    full_metadata,
-    item_changes,
 )
 from schemas import BLANK, MAX_AMOUNT, ItemCreate
 

@@ -5,7 +5,7 @@ Core statements built once, with bound parameters, and executed on the
 session's connection (inside its transaction): no ORM objects are loaded,
 tracked or flushed. Profiling showed that work cost several times the SQL
 itself; see docs/BENCHMARKS.md. Rows come back with the same attribute names as
-``Item`` (``metadata_``, ``category_name`` ...), so ``models.item_to_dict()``
+``Item`` (``metadata_``, ``category_name`` ...), so ``item_fields.item_to_dict()``
 shows a row and an Item alike.
 
 Locking an item before changing it, and If-Match, are in item_edits.py;
@@ -19,6 +19,7 @@ from flask import g
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
+from domain.item_fields import item_changes, stored_values
 from extensions import db
 from models import (
     MAX_ID,
@@ -29,9 +30,6 @@ from models import (
     Supplier,
     User,
     fold,
-    full_metadata,
-    item_changes,
-    to_cents,
     utcnow,
 )
 from schemas import MAX_AMOUNT
@@ -205,19 +203,6 @@ def _select_item(connection: Connection, item_id: int) -> Row | None:
         return None
     parameters = {"item_id": item_id, "owner_id": g.user_id}
     return connection.execute(SELECT_ITEM, parameters).first()
-
-
-def stored_values(fields: dict[str, Any]) -> dict[str, Any]:
-    """Translate API fields (price, cost_price, metadata) into column values."""
-    values = {}
-    for field, value in fields.items():
-        if field in ("price", "cost_price"):
-            values[f"{field}_cents"] = to_cents(value)
-        elif field == "metadata":
-            values["metadata"] = full_metadata(value)
-        else:
-            values[field] = value
-    return values
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:

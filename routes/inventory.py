@@ -11,6 +11,7 @@ from domain import item_store
 from domain.history import record_item_history
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
+from domain.item_fields import item_to_dict, to_cents
 from errors import APIError
 from extensions import db
 from models import (
@@ -18,8 +19,6 @@ from models import (
     Item,
     ItemTag,
     Supplier,
-    item_to_dict,
-    to_cents,
 )
 from plumbing.openapi import (
     ITEM_WRITE,

@@ -8,9 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import etag_headers, expected_versions
+from domain.item_fields import item_to_dict
 from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
-from models import Item, StockMovement, item_to_dict, movement_to_dict, utcnow
+from models import Item, StockMovement, movement_to_dict, utcnow
 from plumbing.openapi import (
     ITEM_WRITE,
     NOT_ENOUGH_STOCK,
