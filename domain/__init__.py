@@ -4,6 +4,7 @@ Routes parse a request and call these; these read and write the database
 through ``models`` and never look at the request themselves:
 
 - ``item_store``: every read and write of an item (prebuilt SQL statements)
+- ``item_fields``: an item as the API shows it and as the table stores it
 - ``item_edits``: the ordinary edit, locking an item before a change, If-Match
 - ``stock``: stock movements and counts
 - ``item_csv``: CSV export and all-or-nothing import

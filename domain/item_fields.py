@@ -45,9 +45,9 @@ def from_cents(cents: int | None) -> float | None:
     return None if cents is None else cents / 100
 
 
-def full_metadata(details: dict[str, Any] | None) -> dict[str, Any]:
+def full_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
     """Return an item's metadata with every key present (defaults filled in)."""
-    return {"tags": [], **METADATA_DEFAULTS, **(details or {})}
+    return {"tags": [], **METADATA_DEFAULTS, **(metadata or {})}
 
 
 # Every key of an item's metadata, with the value it has when not given.

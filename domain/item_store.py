@@ -1,15 +1,16 @@
-"""Items in the database: reading one item, and every write to an item.
+"""Item access: the only way items, their tags and their ledger rows are read
+and written.
 
-These statements run on almost every item request, so they are SQLAlchemy
-Core statements built once, with bound parameters, and executed on the
-session's connection (inside its transaction): no ORM objects are loaded,
-tracked or flushed. Profiling showed that work cost several times the SQL
-itself; see docs/BENCHMARKS.md. Rows come back with the same attribute names as
-``Item`` (``metadata_``, ``category_name`` ...), so ``item_fields.item_to_dict()``
-shows a row and an Item alike.
+Every statement on those tables is built here, once, as a SQLAlchemy Core
+statement with bound parameters, and runs on the session's connection (inside
+its transaction): no ORM objects are loaded, tracked or flushed. These run on
+almost every request, and profiling showed that ORM work cost several times
+the SQL itself; see docs/BENCHMARKS.md. The Item model only declares the
+table. Rows come back with Item's attribute names (``metadata_``,
+``category_name`` ...), which ``item_fields.item_to_dict()`` shows.
 
-Locking an item before changing it, and If-Match, are in item_edits.py;
-stock.py runs the movement statements built here.
+Other modules decide what to run: item_edits.py locks an item and checks
+If-Match, stock.py moves stock, item_csv.py imports.
 """
 
 from datetime import datetime
