@@ -14,11 +14,7 @@ from flask import g, request
 from sqlalchemy.engine import Row
 
 from domain import item_store
-from domain.item_store import (
-    LOCK_ITEM,
-    add_movement,
-    conditional_update,
-)
+from domain.item_store import add_movement
 from errors import APIError
 from schemas import MAX_AMOUNT
 
@@ -65,7 +61,7 @@ def lock_item(item_id: int, versions: list[int] | None) -> Row:
     Raises 404 if the item is missing or not the caller's, and 412 if its
     version is not one of ``versions``.
     """
-    item = conditional_update(LOCK_ITEM, item_id, versions)
+    item = item_store.lock_version(item_id, versions)
     if item is None:
         raise why_not_changed(item_id, versions)
     return item

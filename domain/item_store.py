@@ -272,7 +272,32 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
         )
 
 
-def conditional_update(
+def lock_version(item_id: int, versions: list[int] | None) -> Row | None:
+    """Bump the caller's item's version, locking its row; return it as it now is.
+
+    None if the item is not the caller's or its version is not in ``versions``.
+    """
+    return _conditional_update(LOCK_ITEM, item_id, versions)
+
+
+def add_to_quantity(
+    item_id: int, change: int, versions: list[int] | None, now: datetime
+) -> Row | None:
+    """Add ``change`` to the caller's item's quantity; return it as it now is.
+
+    None if the item is not the caller's, its version is not in ``versions``,
+    or the quantity would leave 0..MAX_AMOUNT.
+    """
+    return _conditional_update(MOVE_STOCK, item_id, versions, change=change, now=now)
+
+
+def set_quantity(locked: Row, quantity: int) -> Row:
+    """Set a locked item's quantity; return it as it now is."""
+    parameters = {"item_id": locked.id, "new_quantity": quantity}
+    return connection().execute(SET_QUANTITY, parameters).one()
+
+
+def _conditional_update(
     stmt, item_id: int, versions: list[int] | None, **parameters
 ) -> Row | None:
     """Run a prebuilt UPDATE on the caller's item, only at ``versions`` if given."""

@@ -17,13 +17,7 @@ from sqlalchemy.engine import Row
 
 from domain.history import record_item_history
 from domain.item_edits import lock_item, why_not_changed
-from domain.item_store import (
-    MOVE_STOCK,
-    SET_QUANTITY,
-    add_movement,
-    conditional_update,
-    connection,
-)
+from domain.item_store import add_movement, add_to_quantity, set_quantity
 from models import utcnow
 
 
@@ -36,8 +30,7 @@ def move_stock(
     at: datetime | None = None,
 ) -> tuple[Row, Row]:
     """Add ``change`` to the caller's item's quantity in one atomic statement."""
-    now = at or utcnow()
-    item = conditional_update(MOVE_STOCK, item_id, versions, change=change, now=now)
+    item = add_to_quantity(item_id, change, versions, now=at or utcnow())
     if item is None:
         raise why_not_changed(item_id, versions, change)
     movement = add_movement(item, change, reason, note, item.quantity - change)
@@ -49,11 +42,7 @@ def count_stock(
 ) -> tuple[Row, Row]:
     """Set the quantity to a counted value and record the difference."""
     locked = lock_item(item_id, versions)
-    item = (
-        connection()
-        .execute(SET_QUANTITY, {"item_id": item_id, "new_quantity": quantity})
-        .one()
-    )
+    item = set_quantity(locked, quantity)
     movement = add_movement(
         item, quantity - locked.quantity, "count", note, locked.quantity
     )
