@@ -1,15 +1,24 @@
-"""The bench's import scenario must send an import the API applies in full.
+"""The bench's own machinery: the import scenario and the comparison with a base.
 
 ``make bench`` reports how long an import at the cap takes and how long a
 single write waits meanwhile (bench/csv_import.py). Those figures only mean
 something if the import is valid and every row is created, so the CSV it
-builds and the measurement itself are checked here, on a few rows. No timing
-is asserted: the machine running the tests says nothing about speed.
+builds and the measurement itself are checked here, on a few rows.
+
+``make bench BASE=<ref>`` checks the base out into a temporary git worktree
+and compares each scenario's requests per second (bench/compare.py): the
+checkout must be the base's code and must never outlive the run, and a loss
+must be flagged exactly past 5%. No timing is asserted: the machine running
+the tests says nothing about speed.
 """
 
 import csv
 import io
+import subprocess
 
+import pytest
+
+from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
 
 
@@ -46,3 +55,81 @@ def test_the_import_scenario_measures_an_applied_import(live_server):
     assert result.alone, "the single writes were not timed alone"
     # Every single write succeeded, alone and while the import ran.
     assert set(statuses(result.alone + result.during)) == {201}
+
+
+# Whoever runs the tests may have no git identity, or sign every commit.
+IDENTITY = ["-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
+IDENTITY += ["-c", "commit.gpgsign=false"]
+
+
+def git(repo, *args: str) -> str:
+    return subprocess.run(
+        ["git", *IDENTITY, *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A throwaway repository with two commits of app.py, "first" and "second"."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "--quiet")
+    for version in ("first", "second"):
+        (repo / "app.py").write_text(f"{version}\n")
+        git(repo, "add", "app.py")
+        git(repo, "commit", "--quiet", "-m", version)
+    return repo
+
+
+def test_the_base_is_checked_out_at_its_commit_and_removed_afterwards(repo):
+    with base_worktree("HEAD~1", repo) as checkout:
+        assert (checkout / "app.py").read_text() == "first\n"
+        assert checkout.resolve() in worktree_paths(repo)
+
+    assert not checkout.exists()
+    assert worktree_paths(repo) == {repo.resolve()}
+    assert (repo / "app.py").read_text() == "second\n"  # the tree itself untouched
+
+
+def test_the_base_checkout_is_removed_when_the_run_fails(repo):
+    with pytest.raises(RuntimeError), base_worktree("HEAD", repo) as checkout:
+        (checkout / "gunicorn.log").write_text("left behind by the run")
+        raise RuntimeError("the bench failed")
+
+    assert not checkout.exists()
+    assert worktree_paths(repo) == {repo.resolve()}
+
+
+def test_a_base_that_names_no_commit_is_refused_before_any_checkout(repo):
+    with (
+        pytest.raises(ValueError, match="no-such-ref"),
+        base_worktree("no-such-ref", repo),
+    ):
+        pass  # pragma: no cover
+
+    assert worktree_paths(repo) == {repo.resolve()}
+
+
+@pytest.mark.parametrize(
+    ("current_rps", "base_rps", "change", "lost"),
+    [
+        (150, 100, 50.0, False),
+        (100, 100, 0.0, False),
+        (95, 100, -5.0, False),  # exactly 5% down: still allowed
+        (94.9, 100, -5.1, True),
+        (40, 100, -60.0, True),
+    ],
+)
+def test_a_change_is_a_percentage_of_the_base(current_rps, base_rps, change, lost):
+    assert change_percent(current_rps, base_rps) == pytest.approx(change)
+    assert loses(current_rps, base_rps) is lost
+
+
+def test_the_fastest_round_of_a_side_counts():
+    rounds = [{"rps": 900.0}, {"rps": 1100.0}, {"rps": 1000.0}]
+
+    assert best(rounds) == {"rps": 1100.0}
