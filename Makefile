@@ -24,9 +24,14 @@ serve: $(VENV)/.installed-app
 # The benchmark: gunicorn + wrk, every figure as a ratio to a bare Flask floor,
 # writes also to the stack's own ceiling, and a CSV import at the cap
 # (docs/BENCHMARKS.md). Installs wrk with apt-get when missing.
+# BASE=<ref> (e.g. `make bench BASE=main`) compares instead: <ref> is checked
+# out into a temporary git worktree (removed afterwards) and every scenario is
+# measured for its app and this tree's in the same run, alternating, each as a
+# ratio to the same floor; a scenario that loses more than 5% fails, and the
+# original seed-000 API's unpaginated list is measured beside "list a page".
 bench: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(BASE),--base $(BASE))
 
 # Only the stock movement, next to the ceiling (bench/ceiling.py) on both
 # drivers: the quick check of what the stack itself reaches on this machine.

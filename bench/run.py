@@ -21,11 +21,21 @@ checked at the end.
 movement: the API's, and the ceiling's through SQLAlchemy and on the sqlite3
 driver. ``python -m bench.run import`` runs only the import scenario.
 
+``python -m bench.run --base REF`` (``make bench BASE=REF``) compares: it checks
+REF out into a temporary git worktree (bench/compare.py) and measures every
+scenario for REF's app and the current tree's in the same run, alternating
+between them, then prints each one's ratio to the floor and the change, and
+checks that no scenario lost more than 5%. Both apps are driven by this
+checkout's scenarios, seeding and wrk script, so only the app differs. At 100
+items, the original seed-000 API's unpaginated list (bench/seed_api.py) is
+measured beside "list a page" as a reference.
+
 Settings (environment): BENCH_SECONDS (per measurement, default 8),
 BENCH_CONNECTIONS (default 16), BENCH_IMPORT_ROWS (default 10 000, the import
-cap), WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn settings, defaults
-from gunicorn.conf.py), BENCH_DATABASE_URL (default: a fresh SQLite file; the
-ceiling runs on SQLite only).
+cap), BENCH_ROUNDS (with --base: measurements of each side per scenario, the
+best counts; default 2), WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn
+settings, defaults from gunicorn.conf.py), BENCH_DATABASE_URL (default: a
+fresh SQLite file; the ceiling and --base run on SQLite only).
 """
 
 import argparse
@@ -40,12 +50,13 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 
+from bench.compare import MAX_LOSS_PERCENT, base_worktree, best, change_percent, loses
 from bench.csv_import import (
     ImportResult,
     measure_import,
@@ -57,14 +68,18 @@ from bench.csv_import import (
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 API = "app:create_app()"
+SEED_API = "bench.seed_api:app"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+GUNICORN_CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 # The floor, the ceiling and the API run with the same number of workers: the
 # one gunicorn.conf.py picks for the database under test, unless set.
 WORKERS = os.environ.get("WEB_CONCURRENCY") or str(
-    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["default_workers"](DATABASE_URL)
+    GUNICORN_CONF["default_workers"](DATABASE_URL)
 )
+THREADS = str(GUNICORN_CONF["threads"])
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 SIZES = (100, 10_000)
 HISTORY_ROWS = 1_000_000
 # The import scenario imports as many rows as one request may carry (the cap,
@@ -103,6 +118,8 @@ WRITES = [
 # ceiling measured in the same run, with p99 under this multiple of p50.
 CEILING_SHARE = 0.85
 TAIL_FACTOR = 3
+# Issue 11's list target: a page of 50 at this share of the floor, both sizes.
+LIST_PAGE_SHARE = 0.25
 
 
 def free_port() -> int:
@@ -112,14 +129,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path):
-    """Run ``app`` under gunicorn.conf.py's settings; yield its base URL."""
+def gunicorn(app: str, env: dict[str, str], log: Path, root: Path = ROOT):
+    """Run ``app`` from ``root`` under its gunicorn.conf.py; yield its base URL.
+
+    The worker and thread counts are forced through the environment, so a base
+    checkout (``--base``) runs with the same settings as the current tree even
+    where its gunicorn.conf.py differs; its worker class stays its own code.
+    """
     port = free_port()
-    env = os.environ | env | {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": WORKERS}
+    env = os.environ | env
+    env |= {
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": WORKERS,
+        "GUNICORN_THREADS": THREADS,
+    }
     with open(log, "ab") as log_file:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log_file,
             stderr=log_file,
@@ -127,8 +154,13 @@ def gunicorn(app: str, env: dict[str, str], log: Path):
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
+            if process.poll() is not None:
+                tail = log.read_text(errors="replace").splitlines()[-15:]
+                raise RuntimeError(
+                    f"{app} in {root} did not start:\n" + "\n".join(tail)
+                )
             try:
-                probe = base + ("/health" if app == API else "/item")
+                probe = base + ("/health" if app in (API, SEED_API) else "/item")
                 if requests.get(probe, timeout=2).ok:
                     break
             except requests.RequestException:
@@ -302,8 +334,8 @@ def measure_import_at_cap(work: Path) -> ImportResult:
     return result
 
 
-def prepare_instance(instance: Path) -> dict[str, str]:
-    """Build an empty schema for one measurement; return the API's environment."""
+def prepare_instance(instance: Path, root: Path = ROOT) -> dict[str, str]:
+    """Build an empty schema by ``root``'s migrations; return the API's environment."""
     env = {
         "APP_ENV": "development",
         "SECRET_KEY": "bench",
@@ -318,7 +350,7 @@ def prepare_instance(instance: Path) -> dict[str, str]:
     for step in steps:
         subprocess.run(
             [str(BIN / "flask"), "--app", "app", "db", *step],
-            cwd=ROOT,
+            cwd=root,
             env=os.environ | env,
             check=True,
             capture_output=True,
@@ -417,6 +449,178 @@ def check_targets(
     return failures
 
 
+@contextmanager
+def seed_reference(work: Path, items: int):
+    """Serve bench/seed_api.py with ``items`` items; yield (url, cookie, max id)."""
+    database = work / "seed-000.db"
+    env = {"SEED_DATABASE": str(database)}
+    subprocess.run(
+        [sys.executable, "-m", "bench.seed_api"],
+        cwd=ROOT,
+        env=os.environ | env,
+        check=True,
+        capture_output=True,
+    )
+    with gunicorn(SEED_API, env, work / "seed-000.log") as url:
+        yield (url, *seed(url, items))
+
+
+def interleaved(sides: dict, method: str, path: str, body: str | None) -> dict:
+    """Measure each side ROUNDS times, alternating; return each side's best round.
+
+    ``sides`` maps a name to (url, cookie, max id, path or None for ``path``).
+    The order flips every round (A B, B A, ...), so a machine that slows down
+    or speeds up during the scenario weighs on every side alike.
+    """
+    rounds = {name: [] for name in sides}
+    order = list(sides)
+    for _ in range(ROUNDS):
+        for name in order:
+            url, cookie, max_id, own_path = sides[name]
+            result = wrk(url, method, own_path or path, body, cookie, max_id)
+            rounds[name].append(result)
+        order.reverse()
+    return {name: best(results) for name, results in rounds.items()}
+
+
+def compare_size(items: int, base_root: Path, work: Path, floor_rps: float) -> dict:
+    """Measure every scenario on the base and the current tree; return them by label."""
+    results = {}
+    with ExitStack() as servers:
+        sides, databases = {}, []
+        for side, root in (("base", base_root), ("current", ROOT)):
+            instance = work / f"{side}-{items}"
+            env = prepare_instance(instance, root)
+            url = servers.enter_context(gunicorn(API, env, work / f"{side}.log", root))
+            sides[side] = (url, *seed(url, items), None)
+            databases.append(instance / "inventory.db")
+        reference = None
+        if items == SIZES[0]:
+            url, cookie, max_id = servers.enter_context(seed_reference(work, items))
+            reference = (url, cookie, max_id, "/inventory")
+        for name, method, path, body in READS + WRITES:
+            contestants = sides
+            if name == "list a page" and reference:
+                contestants = sides | {"seed-000": reference}
+            label = f"{name} @ {items} items"
+            results[label] = interleaved(contestants, method, path, body)
+            report_comparison(label, results[label], floor_rps)
+        if items == max(SIZES):
+            try:
+                for database in databases:
+                    add_history_rows(database, HISTORY_ROWS)
+            except sqlite3.OperationalError as error:
+                # A base from before the history counter has another schema.
+                print(f"  history @ 1M rows: not measured ({error})")
+                return results
+            _, method, path, _ = READS[2]
+            label = "history @ 1M rows"
+            results[label] = interleaved(sides, method, path, None)
+            report_comparison(label, results[label], floor_rps)
+    return results
+
+
+def answered(result: dict) -> bool:
+    """Say whether every request of a measurement got a 2xx answer."""
+    return result["requests"] > 0 and result["non2xx"] == 0
+
+
+def report_comparison(label: str, sides: dict, floor_rps: float) -> None:
+    """Print one scenario: each side's ratio to the floor, and the change."""
+    base, current = sides["base"], sides["current"]
+    if answered(base) and answered(current):
+        change = f"{change_percent(current['rps'], base['rps']):+6.1f}%"
+    else:
+        change = "   n/a  (non-2xx answers)"
+    print(
+        f"  {label:<28}"
+        f" current {current['rps'] / floor_rps:5.2f}x ({current['rps']:>5.0f} req/s)"
+        f"  base {base['rps'] / floor_rps:5.2f}x ({base['rps']:>5.0f} req/s)"
+        f"  {change}",
+        flush=True,
+    )
+    if "seed-000" in sides:
+        seed = sides["seed-000"]
+        print(
+            f"  {'  reference: seed-000 API':<28}"
+            f" {seed['rps'] / floor_rps:5.2f}x floor ({seed['rps']:.0f} req/s),"
+            f" GET /inventory, all {SIZES[0]} items unpaginated",
+            flush=True,
+        )
+
+
+def check_comparison(results: dict, floor_rps: float) -> list[str]:
+    """Return the comparison's failed targets (empty when all hold)."""
+    failures = []
+
+    def require(condition: bool, text: str) -> None:
+        print(f"  [{'ok' if condition else 'FAIL'}] {text}")
+        if not condition:
+            failures.append(text)
+
+    for label, sides in results.items():
+        base, current = sides["base"], sides["current"]
+        if not answered(current):
+            require(False, f"{label}: {current['non2xx']} non-2xx answers")
+        elif not answered(base):
+            print(f"  [n/a] {label}: the base answered non-2xx, nothing to compare")
+        else:
+            change = change_percent(current["rps"], base["rps"])
+            require(
+                not loses(current["rps"], base["rps"]),
+                f"{label}: {change:+.1f}% against the base"
+                f" (loses at most {MAX_LOSS_PERCENT:.0f}%)",
+            )
+    for items in SIZES:
+        share = results[f"list a page @ {items} items"]["current"]["rps"] / floor_rps
+        require(
+            share >= LIST_PAGE_SHARE,
+            f"list a page @ {items} items: {share:.2f}x floor (>= {LIST_PAGE_SHARE})",
+        )
+    small = results[f"list a page @ {SIZES[0]} items"]
+    if "seed-000" in small:
+        ours, seed = small["current"]["rps"], small["seed-000"]["rps"]
+        require(
+            ours > seed,
+            f"list a page @ {SIZES[0]} items ahead of the seed-000 API's list"
+            f" ({ours / floor_rps:.2f}x against {seed / floor_rps:.2f}x floor)",
+        )
+    return failures
+
+
+def compare_with_base(ref: str) -> int:
+    """Measure REF's app and the current tree's in one run; return the exit status."""
+    work = Path(tempfile.mkdtemp(prefix="inventory-bench-"))
+    try:
+        with base_worktree(ref, ROOT) as base_root:
+            described = subprocess.run(
+                ["git", "log", "-1", "--format=%h %s"],
+                cwd=base_root,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            print(f"base: {ref} ({described}); {ROUNDS} rounds per side, best counts")
+            with gunicorn("bench.floor:app", {}, work / "floor.log") as floor_base:
+                floor = best(
+                    [
+                        wrk(floor_base, "GET", "/item", None, None, 1)
+                        for _ in range(ROUNDS)
+                    ]
+                )
+            print(
+                f"  {'floor: bare Flask, constant item':<28} {floor['rps']:>6.0f} req/s"
+            )
+            results = {}
+            for items in SIZES:
+                results |= compare_size(items, base_root, work, floor["rps"])
+        print("Targets:")
+        failures = check_comparison(results, floor["rps"])
+        print(f"{len(failures)} target(s) missed." if failures else "All targets met.")
+        return 1 if failures else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -425,19 +629,30 @@ def main() -> int:
         choices=("ceiling", "import"),
         help="run only the stock movement against the ceiling, or only the import",
     )
-    only = parser.parse_args().only
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="compare with the app at git REF, measured in the same run",
+    )
+    arguments = parser.parse_args()
+    only = arguments.only
+    if arguments.base and (only or DATABASE_URL):
+        print("--base compares the full scenarios on SQLite only.", file=sys.stderr)
+        return 2
     if only == "ceiling" and DATABASE_URL:
         print("The ceiling is measured on SQLite only.", file=sys.stderr)
         return 2
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk).", file=sys.stderr)
         return 2
-    work = Path(tempfile.mkdtemp(prefix="inventory-bench-"))
     print(
         f"gunicorn: {WORKERS} workers,"
-        f" {os.environ.get('GUNICORN_THREADS', '1')} threads each;"
+        f" {THREADS} threads each;"
         f" wrk: 2 threads, {CONNECTIONS} connections, {SECONDS} s per measurement"
     )
+    if arguments.base:
+        return compare_with_base(arguments.base)
+    work = Path(tempfile.mkdtemp(prefix="inventory-bench-"))
     try:
         if only == "import":
             imported = measure_import_at_cap(work)
