@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.orm import selectinload
 
-from domain.item_fields import item_changes, stored_values
+from domain.item_fields import item_changes, stored_values, to_cents
 from extensions import db
 from models import (
     MAX_ID,
@@ -33,7 +34,8 @@ from models import (
     fold,
     utcnow,
 )
-from schemas import MAX_AMOUNT
+from plumbing.search import matches_search
+from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery
 
 items = Item.__table__
 item_tags = ItemTag.__table__
@@ -326,3 +328,67 @@ def add_movement(
         "created_at": item.updated_at,
     }
     return connection().execute(INSERT_MOVEMENT, values).one()
+
+
+# --- Reads -------------------------------------------------------------------
+
+SORT_COLUMNS = {
+    "item_name": Item.item_name,
+    "quantity": Item.quantity,
+    "price": Item.price_cents,
+    "created_at": Item.created_at,
+    "updated_at": Item.updated_at,
+}
+
+
+def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
+    """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
+    stmt = select(Item).options(
+        selectinload(Item.category),
+        selectinload(Item.supplier),
+    )
+    if everyone:
+        stmt = stmt.options(selectinload(Item.owner))
+    else:
+        stmt = stmt.where(Item.user_id == g.user_id)
+    if query.q is not None:
+        stmt = stmt.where(matches_search(Item, query.q))
+    for field in ("category_id", "supplier_id", "status"):
+        if getattr(query, field) is not None:
+            stmt = stmt.where(getattr(Item, field) == getattr(query, field))
+    if query.tag is not None:
+        stmt = stmt.where(
+            Item.id.in_(select(ItemTag.item_id).where(ItemTag.tag == query.tag))
+        )
+    if query.low_stock:
+        stmt = stmt.where(Item.quantity <= Item.reorder_level)
+    if query.min_quantity is not None:
+        stmt = stmt.where(Item.quantity >= query.min_quantity)
+    if query.max_quantity is not None:
+        stmt = stmt.where(Item.quantity <= query.max_quantity)
+    if query.min_price is not None:
+        stmt = stmt.where(Item.price_cents >= to_cents(query.min_price))
+    if query.max_price is not None:
+        stmt = stmt.where(Item.price_cents <= to_cents(query.max_price))
+    return stmt.order_by(*_sort_order(query.sort))
+
+
+def shows_every_item(query: InventoryQuery) -> bool:
+    """Whether the list holds all of the caller's items (sorted, but not filtered)."""
+    filters = InventoryFilters.model_fields.keys() - {"sort"}
+    # "is", not "==": a filter such as max_quantity=0 equals False.
+    unset = (getattr(query, name) for name in filters)
+    return not query.all_users and all(
+        value is None or value is False for value in unset
+    )
+
+
+def _sort_order(sort: str | None) -> list:
+    if sort is None:
+        return [Item.id]
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS[sort.removeprefix("-")]
+    # The id breaks ties so that pages never overlap or skip rows.
+    if descending:
+        return [column.desc(), Item.id.desc()]
+    return [column.asc(), Item.id.asc()]

@@ -3,21 +3,18 @@
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy import Select, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import selectinload
 
 from domain import item_store
 from domain.history import record_item_history
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
-from domain.item_fields import item_to_dict, to_cents
+from domain.item_fields import item_to_dict
 from errors import APIError
 from extensions import db
 from models import (
     Category,
     Item,
-    ItemTag,
     Supplier,
 )
 from plumbing.openapi import (
@@ -30,10 +27,8 @@ from plumbing.openapi import (
     documented,
 )
 from plumbing.pagination import paginate
-from plumbing.search import matches_search
 from routes.auth import login_required, require_admin
 from schemas import (
-    InventoryFilters,
     InventoryQuery,
     ItemCreate,
     ItemUpdate,
@@ -42,14 +37,6 @@ from schemas import (
 )
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
-
-SORT_COLUMNS = {
-    "item_name": Item.item_name,
-    "quantity": Item.quantity,
-    "price": Item.price_cents,
-    "created_at": Item.created_at,
-    "updated_at": Item.updated_at,
-}
 
 
 def get_owned_item(item_id: int) -> Row:
@@ -76,59 +63,6 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
         raise APIError(
             409, "SKU already in use.", [{"field": "sku", "message": message}]
         )
-
-
-def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
-    """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
-    stmt = select(Item).options(
-        selectinload(Item.category),
-        selectinload(Item.supplier),
-    )
-    if everyone:
-        stmt = stmt.options(selectinload(Item.owner))
-    else:
-        stmt = stmt.where(Item.user_id == g.user_id)
-    if query.q is not None:
-        stmt = stmt.where(matches_search(Item, query.q))
-    for field in ("category_id", "supplier_id", "status"):
-        if getattr(query, field) is not None:
-            stmt = stmt.where(getattr(Item, field) == getattr(query, field))
-    if query.tag is not None:
-        stmt = stmt.where(
-            Item.id.in_(select(ItemTag.item_id).where(ItemTag.tag == query.tag))
-        )
-    if query.low_stock:
-        stmt = stmt.where(Item.quantity <= Item.reorder_level)
-    if query.min_quantity is not None:
-        stmt = stmt.where(Item.quantity >= query.min_quantity)
-    if query.max_quantity is not None:
-        stmt = stmt.where(Item.quantity <= query.max_quantity)
-    if query.min_price is not None:
-        stmt = stmt.where(Item.price_cents >= to_cents(query.min_price))
-    if query.max_price is not None:
-        stmt = stmt.where(Item.price_cents <= to_cents(query.max_price))
-    return stmt.order_by(*_sort_order(query.sort))
-
-
-def shows_every_item(query: InventoryQuery) -> bool:
-    """Whether the list holds all of the caller's items (sorted, but not filtered)."""
-    filters = InventoryFilters.model_fields.keys() - {"sort"}
-    # "is", not "==": a filter such as max_quantity=0 equals False.
-    unset = (getattr(query, name) for name in filters)
-    return not query.all_users and all(
-        value is None or value is False for value in unset
-    )
-
-
-def _sort_order(sort: str | None) -> list:
-    if sort is None:
-        return [Item.id]
-    descending = sort.startswith("-")
-    column = SORT_COLUMNS[sort.removeprefix("-")]
-    # The id breaks ties so that pages never overlap or skip rows.
-    if descending:
-        return [column.desc(), Item.id.desc()]
-    return [column.asc(), Item.id.asc()]
 
 
 def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
@@ -176,9 +110,9 @@ def list_items():
     query = parse_query(InventoryQuery)
     if query.all_users:
         require_admin()
-    stmt = find_items(query, everyone=query.all_users)
+    stmt = item_store.find_items(query, everyone=query.all_users)
     # All of the caller's items: their count is kept on the user row.
-    known_total = g.user.item_count if shows_every_item(query) else None
+    known_total = g.user.item_count if item_store.shows_every_item(query) else None
     items, pagination = paginate(stmt, query, total=known_total)
     return {
         "status": "successful",

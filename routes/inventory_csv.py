@@ -7,13 +7,13 @@ from itertools import chain, islice
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from sqlalchemy import Select
 
+from domain import item_store
 from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
 from plumbing.openapi import BAD_CSV_ROWS, NOT_CSV, ImportReport, documented
 from plumbing.security import accepts
 from routes.auth import login_required
-from routes.inventory import find_items
 from schemas import ImportQuery, InventoryFilters, parse_query
 
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
@@ -26,7 +26,7 @@ EXPORT_BATCH = 500  # items read from the database at a time while streaming
 @documented("text/csv", errors=(400, 401), query=InventoryFilters, tag="inventory")
 def export_csv():
     """Export your items as CSV."""
-    stmt = find_items(parse_query(InventoryFilters))
+    stmt = item_store.find_items(parse_query(InventoryFilters))
     return csv_download(stmt, "inventory.csv")
 
 

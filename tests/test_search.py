@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import insert, text
 
+from domain.item_store import find_items
 from extensions import db
 from models import Item, ItemTag, User, utcnow
-from routes.inventory import find_items
 from schemas import InventoryQuery
 from tests.helpers import make_category, make_supplier
 
