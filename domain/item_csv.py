@@ -48,7 +48,6 @@ from errors import APIError, invalid_input
 from extensions import db
 from models import (
     Category,
-    Item,
     Supplier,
     fold,
 )
@@ -86,7 +85,7 @@ csv.field_size_limit(2**31 - 1)  # the largest a C long holds on every platform
 # --- Export -----------------------------------------------------------------
 
 
-def export_lines(items: Iterable[Item]) -> Iterator[str]:
+def export_lines(items: Iterable[Row]) -> Iterator[str]:
     """Yield the CSV text for ``items``, header first, one line at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -97,7 +96,7 @@ def export_lines(items: Iterable[Item]) -> Iterator[str]:
         buffer.truncate()
 
 
-def _rows(items: Iterable[Item]) -> Iterator[list[str]]:
+def _rows(items: Iterable[Row]) -> Iterator[list[str]]:
     yield list(COLUMNS)
     for item in items:
         values = [
@@ -109,8 +108,8 @@ def _rows(items: Iterable[Item]) -> Iterator[list[str]]:
             _money(item.cost_price_cents),
             str(item.reorder_level),
             item.status,
-            item.category.name if item.category else None,
-            item.supplier.name if item.supplier else None,
+            item.category_name,
+            item.supplier_name,
             json.dumps(
                 full_metadata(item.metadata_), sort_keys=True, ensure_ascii=False
             ),

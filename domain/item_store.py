@@ -19,9 +19,9 @@ from typing import Any
 from flask import g
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.orm import selectinload
 
 from domain.item_fields import item_changes, stored_values, to_cents
+from errors import HTTP_MESSAGES, APIError
 from extensions import db
 from models import (
     MAX_ID,
@@ -34,6 +34,7 @@ from models import (
     fold,
     utcnow,
 )
+from plumbing.pagination import paginate_rows
 from plumbing.search import matches_search
 from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery
 
@@ -331,45 +332,69 @@ def add_movement(
 
 
 # --- Reads -------------------------------------------------------------------
+# Lists, the CSV export and the low-stock alerts read rows of ITEM_COLUMNS too,
+# so an item has the same shape wherever it is read, and no list builds an ORM
+# object per item.
 
 SORT_COLUMNS = {
-    "item_name": Item.item_name,
-    "quantity": Item.quantity,
-    "price": Item.price_cents,
-    "created_at": Item.created_at,
-    "updated_at": Item.updated_at,
+    "item_name": items.c.item_name,
+    "quantity": items.c.quantity,
+    "price": items.c.price_cents,
+    "created_at": items.c.created_at,
+    "updated_at": items.c.updated_at,
 }
+# Each item's owner, for an admin listing everyone's items.
+OWNER_NAME = (
+    select(users.c.username)
+    .where(users.c.id == items.c.user_id)
+    .correlate(items)
+    .scalar_subquery()
+    .label("owner_username")
+)
+# How many items the caller has (users.item_count): no COUNT(*) for a full list.
+SELECT_ITEM_COUNT = select(users.c.item_count).where(
+    users.c.id == bindparam("owner_id")
+)
+
+
+def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
+    """Return the page of items the list asks for, and the pagination metadata."""
+    with db.engine.connect() as read_only:
+        total = None
+        if shows_every_item(query):
+            parameters = {"owner_id": g.user_id}
+            total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
+            if total is None:  # the account is gone: 401, as g.user answers
+                raise APIError(401, HTTP_MESSAGES[401])
+        stmt = find_items(query, everyone=query.all_users)
+        return paginate_rows(read_only, stmt, query, total)
 
 
 def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
     """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
-    stmt = select(Item).options(
-        selectinload(Item.category),
-        selectinload(Item.supplier),
-    )
+    stmt = select(*ITEM_COLUMNS)
     if everyone:
-        stmt = stmt.options(selectinload(Item.owner))
+        stmt = stmt.add_columns(OWNER_NAME)
     else:
-        stmt = stmt.where(Item.user_id == g.user_id)
+        stmt = stmt.where(items.c.user_id == g.user_id)
     if query.q is not None:
         stmt = stmt.where(matches_search(Item, query.q))
     for field in ("category_id", "supplier_id", "status"):
         if getattr(query, field) is not None:
-            stmt = stmt.where(getattr(Item, field) == getattr(query, field))
+            stmt = stmt.where(items.c[field] == getattr(query, field))
     if query.tag is not None:
-        stmt = stmt.where(
-            Item.id.in_(select(ItemTag.item_id).where(ItemTag.tag == query.tag))
-        )
+        tagged = select(item_tags.c.item_id).where(item_tags.c.tag == query.tag)
+        stmt = stmt.where(items.c.id.in_(tagged))
     if query.low_stock:
-        stmt = stmt.where(Item.quantity <= Item.reorder_level)
+        stmt = stmt.where(items.c.quantity <= items.c.reorder_level)
     if query.min_quantity is not None:
-        stmt = stmt.where(Item.quantity >= query.min_quantity)
+        stmt = stmt.where(items.c.quantity >= query.min_quantity)
     if query.max_quantity is not None:
-        stmt = stmt.where(Item.quantity <= query.max_quantity)
+        stmt = stmt.where(items.c.quantity <= query.max_quantity)
     if query.min_price is not None:
-        stmt = stmt.where(Item.price_cents >= to_cents(query.min_price))
+        stmt = stmt.where(items.c.price_cents >= to_cents(query.min_price))
     if query.max_price is not None:
-        stmt = stmt.where(Item.price_cents <= to_cents(query.max_price))
+        stmt = stmt.where(items.c.price_cents <= to_cents(query.max_price))
     return stmt.order_by(*_sort_order(query.sort))
 
 
@@ -385,10 +410,10 @@ def shows_every_item(query: InventoryQuery) -> bool:
 
 def _sort_order(sort: str | None) -> list:
     if sort is None:
-        return [Item.id]
+        return [items.c.id]
     descending = sort.startswith("-")
     column = SORT_COLUMNS[sort.removeprefix("-")]
     # The id breaks ties so that pages never overlap or skip rows.
     if descending:
-        return [column.desc(), Item.id.desc()]
-    return [column.asc(), Item.id.asc()]
+        return [column.desc(), items.c.id.desc()]
+    return [column.asc(), items.c.id.asc()]

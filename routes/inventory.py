@@ -14,7 +14,6 @@ from errors import APIError
 from extensions import db
 from models import (
     Category,
-    Item,
     Supplier,
 )
 from plumbing.openapi import (
@@ -26,7 +25,6 @@ from plumbing.openapi import (
     ItemSaved,
     documented,
 )
-from plumbing.pagination import paginate
 from routes.auth import login_required, require_admin
 from schemas import (
     InventoryQuery,
@@ -65,11 +63,11 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
         )
 
 
-def item_view(item: Item, with_owner: bool = False) -> dict[str, Any]:
+def item_view(item: Row, with_owner: bool = False) -> dict[str, Any]:
     """Return the item's JSON, with its owner when an admin lists everyone's."""
     view = item_to_dict(item)
     if with_owner:
-        view["owner"] = {"id": item.owner.id, "username": item.owner.username}
+        view["owner"] = {"id": item.user_id, "username": item.owner_username}
     return view
 
 
@@ -110,10 +108,7 @@ def list_items():
     query = parse_query(InventoryQuery)
     if query.all_users:
         require_admin()
-    stmt = item_store.find_items(query, everyone=query.all_users)
-    # All of the caller's items: their count is kept on the user row.
-    known_total = g.user.item_count if item_store.shows_every_item(query) else None
-    items, pagination = paginate(stmt, query, total=known_total)
+    items, pagination = item_store.list_page(query)
     return {
         "status": "successful",
         "message": "Items retrieved successfully!",

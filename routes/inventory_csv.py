@@ -32,14 +32,14 @@ def export_csv():
 
 def csv_download(stmt: Select, filename: str) -> Response:
     """Run ``stmt`` now and stream the items it selects as a CSV attachment."""
-    # Flask closes the request's session before the body streams, so the
-    # export reads through a session of its own, closed when the stream ends.
-    session = db.session.session_factory()
+    # The body streams after the request's session is closed, so the export
+    # reads on a connection of its own, given back when the stream ends.
+    connection = db.engine.connect()
     cleanup = ExitStack()  # run once, at the end of the stream or on failure
-    cleanup.callback(session.close)
+    cleanup.callback(connection.close)
     try:
-        items = session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH))
-        # Closed before the session: PostgreSQL reads through a server-side
+        items = connection.execute(stmt.execution_options(yield_per=EXPORT_BATCH))
+        # Closed before the connection: PostgreSQL reads through a server-side
         # cursor, which a rollback alone leaves to the garbage collector.
         cleanup.callback(items.close)
         lines = export_lines(items)
