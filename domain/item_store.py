@@ -17,7 +17,18 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Float,
+    Select,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Row
 
 from domain.item_fields import item_changes, stored_values, to_cents
@@ -36,7 +47,7 @@ from models import (
 )
 from plumbing.pagination import paginate_rows
 from plumbing.search import matches_search
-from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery
+from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery, PageQuery
 
 items = Item.__table__
 item_tags = ItemTag.__table__
@@ -370,6 +381,12 @@ def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
         return paginate_rows(read_only, stmt, query, total)
 
 
+def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:
+    """Return a page of the caller's low-stock items, and the pagination metadata."""
+    with db.engine.connect() as read_only:
+        return paginate_rows(read_only, find_low_stock(), query)
+
+
 def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
     """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
     stmt = select(*ITEM_COLUMNS)
@@ -417,3 +434,25 @@ def _sort_order(sort: str | None) -> list:
     if descending:
         return [column.desc(), items.c.id.desc()]
     return [column.asc(), items.c.id.asc()]
+
+
+def find_low_stock() -> Select:
+    """Build the SELECT for the caller's active items at or below reorder level.
+
+    The most urgent come first: the smallest share of the reorder level still
+    on hand (0: out of stock), then the largest shortfall.
+    """
+    on_hand_share = case(
+        (items.c.reorder_level == 0, 0.0),
+        else_=cast(items.c.quantity, Float) / items.c.reorder_level,
+    )
+    shortfall = items.c.reorder_level - items.c.quantity
+    return (
+        select(*ITEM_COLUMNS)
+        .where(
+            items.c.user_id == g.user_id,
+            items.c.status == "active",
+            items.c.quantity <= items.c.reorder_level,
+        )
+        .order_by(on_hand_share, shortfall.desc(), items.c.id)
+    )

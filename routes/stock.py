@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, g
-from sqlalchemy import Float, case, cast, func, select
-from sqlalchemy.orm import selectinload
+from flask import Blueprint
+from sqlalchemy import func, select
+from sqlalchemy.engine import Row
 
+from domain import item_store
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import etag_headers, expected_versions
 from domain.item_fields import item_to_dict
@@ -123,23 +124,7 @@ def verify_ledger(item_id: int) -> dict:
 def low_stock_alerts():
     """List items at or below their reorder level, most urgent first."""
     query = parse_query(PageQuery)
-    # Urgency: the share of the reorder level still on hand (0 = out of stock),
-    # then the larger shortfall first.
-    on_hand_share = case(
-        (Item.reorder_level == 0, 0.0),
-        else_=cast(Item.quantity, Float) / Item.reorder_level,
-    )
-    stmt = (
-        select(Item)
-        .options(selectinload(Item.supplier))
-        .where(
-            Item.user_id == g.user_id,
-            Item.status == "active",
-            Item.quantity <= Item.reorder_level,
-        )
-        .order_by(on_hand_share, (Item.reorder_level - Item.quantity).desc(), Item.id)
-    )
-    items, pagination = paginate(stmt, query)
+    items, pagination = item_store.low_stock_page(query)
     sold = units_sold_recently([item.id for item in items])
     return {
         "status": "successful",
@@ -164,7 +149,7 @@ def units_sold_recently(item_ids: list[int]) -> dict[int, int]:
     return {item_id: max(0, units) for item_id, units in rows}
 
 
-def low_stock_alert(item: Item, sold_last_30_days: int) -> dict:
+def low_stock_alert(item: Row, sold_last_30_days: int) -> dict:
     """Describe one low-stock item and how much to reorder.
 
     Suggested reorder quantity = the shortfall (to get back to the reorder
@@ -172,7 +157,7 @@ def low_stock_alert(item: Item, sold_last_30_days: int) -> dict:
     the same pace); at least 1.
     """
     shortfall = item.reorder_level - item.quantity
-    supplier = item.supplier
+    supplier = {"id": item.supplier_id, "name": item.supplier_name}
     return {
         "item_id": item.id,
         "item_name": item.item_name,
@@ -181,7 +166,7 @@ def low_stock_alert(item: Item, sold_last_30_days: int) -> dict:
         "reorder_level": item.reorder_level,
         "shortfall": shortfall,
         "out_of_stock": item.quantity == 0,
-        "supplier": {"id": supplier.id, "name": supplier.name} if supplier else None,
+        "supplier": supplier if item.supplier_id is not None else None,
         "sold_last_30_days": sold_last_30_days,
         "suggested_reorder_quantity": max(1, shortfall + sold_last_30_days),
     }
