@@ -3,10 +3,11 @@
 from unittest.mock import ANY
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from errors import HTTP_MESSAGES
 from extensions import db
-from models import Item
+from models import Item, User
 from tests.helpers import item_payload
 
 
@@ -301,6 +302,17 @@ def test_bad_paging_parameters_are_400(logged_in, query):
     body = response.get_json()
     assert body["message"] == "Invalid query parameters."
     assert body["errors"][0]["field"] == query.split("=")[0]
+
+
+def test_the_full_list_of_an_account_deleted_meanwhile_is_401(app, logged_in):
+    # The full list reads its total from the user's row; without the row
+    # there is no one logged in.
+    with app.app_context():
+        db.session.execute(delete(User))
+        db.session.commit()
+    response = logged_in.get("/inventory")
+    assert response.status_code == 401
+    assert response.get_json()["message"] == HTTP_MESSAGES[401]
 
 
 def test_the_per_user_item_count_stays_exact(app, logged_in, other_client, make_item):

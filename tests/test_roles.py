@@ -246,6 +246,13 @@ def test_all_true_shows_everyones_rows_with_their_owner(world, make_item):
     ] == ["Boss"]
 
 
+def test_all_true_names_each_owner_by_id_and_username(world, make_item):
+    make_item(world["staff"], item_name="Alices")
+    body = world["admin"].get("/inventory?all=true&q=alices").get_json()
+    assert [item["owner"] for item in body["items"]] == [{"id": 2, "username": "alice"}]
+    assert body["pagination"] == {"page": 1, "per_page": 50, "total": 1, "pages": 1}
+
+
 def test_catalog_and_role_changes_are_attributed_to_the_admin(app, world):
     with app.app_context():
         actors = set(
