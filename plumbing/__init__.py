@@ -6,6 +6,7 @@
 - ``envelope``: the UTC timestamp on every JSON answer
 - ``database``: the engine's set-up (SQLite pragmas, the writers' queue)
 - ``pagination``, ``search``: one page of a query; Unicode case-insensitive ``?q=``
-- ``openapi``: the OpenAPI document and /docs
+- ``openapi``: ``@documented`` and the OpenAPI document built from it
+- ``response_shapes``: the response models the document describes
 - ``gunicorn_workers``: the worker behind ``make serve``
 """

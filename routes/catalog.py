@@ -20,8 +20,9 @@ from domain.history import record_history
 from errors import APIError
 from extensions import db
 from models import MAX_ID, CatalogEntry, fold
-from plumbing.openapi import ADMIN, Message, documented, error_example, field_error
+from plumbing.openapi import ADMIN, documented, error_example, field_error
 from plumbing.pagination import paginate
+from plumbing.response_shapes import Message
 from plumbing.search import matches_search
 from routes.auth import admin_required, login_required
 from schemas import SearchQuery, parse_body, parse_query

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from models import Category, Item
-from plumbing.openapi import CategoryBody, CategoryList, CategoryMessage
+from plumbing.response_shapes import CategoryBody, CategoryList, CategoryMessage
 from routes.catalog import CatalogResource, register_api
 from schemas import CategoryCreate, CategoryUpdate
 

@@ -13,15 +13,9 @@ from domain.item_fields import item_to_dict
 from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
 from models import Item, StockMovement, movement_to_dict, utcnow
-from plumbing.openapi import (
-    ITEM_WRITE,
-    NOT_ENOUGH_STOCK,
-    AlertList,
-    MovementList,
-    StockResult,
-    documented,
-)
+from plumbing.openapi import ITEM_WRITE, NOT_ENOUGH_STOCK, documented
 from plumbing.pagination import paginate
+from plumbing.response_shapes import AlertList, MovementList, StockResult
 from routes.auth import login_required
 from routes.inventory import get_owned_item
 from schemas import (

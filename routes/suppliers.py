@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from models import Item, Supplier
-from plumbing.openapi import SupplierBody, SupplierList, SupplierMessage
+from plumbing.response_shapes import SupplierBody, SupplierList, SupplierMessage
 from routes.catalog import CatalogResource, register_api
 from schemas import SupplierCreate, SupplierUpdate
 

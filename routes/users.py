@@ -7,15 +7,9 @@ from domain.history import record_history
 from errors import APIError
 from extensions import db
 from models import MAX_ID, LastAdminError, User
-from plumbing.openapi import (
-    ADMIN,
-    UserBody,
-    UserList,
-    UserMessage,
-    documented,
-    error_example,
-)
+from plumbing.openapi import ADMIN, documented, error_example
 from plumbing.pagination import paginate
+from plumbing.response_shapes import UserBody, UserList, UserMessage
 from plumbing.search import contains_ascii_text
 from routes.auth import admin_required
 from schemas import RoleUpdate, SearchQuery, parse_body, parse_query

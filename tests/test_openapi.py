@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
-from plumbing.openapi import Error
+from plumbing.response_shapes import Error
 from schemas import ItemCreate, RegisterRequest, StockMovementRequest
 from tests.helpers import AuthActions, item_payload
 from tests.openapi_operations import OPERATIONS
