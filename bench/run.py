@@ -142,6 +142,11 @@ def gunicorn(app: str, env: dict[str, str], log: Path, root: Path = ROOT):
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": WORKERS,
         "GUNICORN_THREADS": THREADS,
+        # One connection per request, as clients behind a proxy arrive: with
+        # keep-alive, each of wrk's 16 connections stays with the worker that
+        # accepted it, and an uneven split (say 12 and 4) halves or doubles a
+        # scenario's throughput from one measurement to the next.
+        "GUNICORN_KEEPALIVE": "0",
     }
     with open(log, "ab") as log_file:
         process = subprocess.Popen(
