@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import requests
+from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, register_blueprints
 from extensions import db
+from plumbing.openapi import documented_operations
 from plumbing.sessions import SafeRedisSessionInterface
 
 PASSWORD = "password123"
@@ -216,3 +218,13 @@ def make_supplier(admin, name: str = "Acme", **fields) -> dict:
     response = admin.post("/suppliers", json={"name": name, **fields})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["supplier"]
+
+
+def documented_routes() -> dict:
+    """Return every documented operation, {(method, endpoint): Operation}.
+
+    Read from an app with every blueprint and nothing else (no config needed).
+    """
+    app = Flask(__name__)
+    register_blueprints(app)
+    return documented_operations(app)

@@ -8,8 +8,9 @@ import pytest
 from app import create_app
 from plumbing.response_shapes import Error
 from schemas import ItemCreate, RegisterRequest, StockMovementRequest
-from tests.helpers import AuthActions, item_payload
-from tests.openapi_operations import OPERATIONS
+from tests.helpers import AuthActions, documented_routes, item_payload
+
+OPERATIONS = documented_routes()
 
 
 @pytest.fixture

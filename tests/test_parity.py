@@ -18,11 +18,13 @@ from plumbing.envelope import utc_timestamp
 from tests.helpers import (
     PASSWORD,
     AuthActions,
+    documented_routes,
     item_payload,
     make_category,
     make_supplier,
 )
-from tests.openapi_operations import OPERATIONS
+
+OPERATIONS = documented_routes()
 
 CSV_IMPORT = "item_name,quantity,price\r\nImported mouse,4,19.90\r\n"
 

@@ -294,10 +294,7 @@ def assert_failure_limit_held(responses: list[requests.Response]) -> None:
 def test_simultaneous_wrong_passwords_are_limited_like_sequential_ones(
     limited_server,
 ):
-    assert requests.post(
-        f"{limited_server}/register",
-        json={"username": "alice", "email": "a@example.com", "password": PASSWORD},
-    ).ok
+    assert AuthActions(requests, limited_server).register("alice").ok
     responses = fire_wrong_logins(limited_server, "Alice")
     assert_failure_limit_held(responses)
     assert [r.status_code for r in responses].count(401) == 5
@@ -366,9 +363,6 @@ def gunicorn_server(app, app_config, tmp_path):
 def test_the_failure_limit_holds_across_gunicorn_workers_sharing_redis(
     gunicorn_server,
 ):
-    assert requests.post(
-        f"{gunicorn_server}/register",
-        json={"username": "alice", "email": "a@example.com", "password": PASSWORD},
-    ).ok
+    assert AuthActions(requests, gunicorn_server).register("alice").ok
     responses = fire_wrong_logins(gunicorn_server, "alice")
     assert_failure_limit_held(responses)
