@@ -13,6 +13,7 @@ Other modules decide what to run: item_edits.py locks an item and checks
 If-Match, stock.py moves stock, item_csv.py imports.
 """
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -45,7 +46,7 @@ from models import (
     fold,
     utcnow,
 )
-from plumbing.pagination import paginate_rows
+from plumbing.pagination import page_metadata, page_window, paginate_rows
 from plumbing.search import matches_search
 from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery, PageQuery
 
@@ -371,14 +372,34 @@ SELECT_ITEM_COUNT = select(users.c.item_count).where(
 def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     """Return the page of items the list asks for, and the pagination metadata."""
     with db.engine.connect() as read_only:
-        total = None
-        if shows_every_item(query):
-            parameters = {"owner_id": g.user_id}
-            total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
-            if total is None:  # the account is gone: 401, as g.user answers
-                raise APIError(401, HTTP_MESSAGES[401])
-        stmt = find_items(query, everyone=query.all_users)
-        return paginate_rows(read_only, stmt, query, total)
+        if not shows_every_item(query):
+            stmt = find_items(query, everyone=query.all_users)
+            return paginate_rows(read_only, stmt, query)
+        # The usual list, unfiltered: two prebuilt statements.
+        parameters = {"owner_id": g.user_id}
+        total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
+        if total is None:  # the account is gone: 401, as g.user answers
+            raise APIError(401, HTTP_MESSAGES[401])
+        page = every_item_page(query.sort)
+        rows = read_only.execute(page, {**parameters, **page_window(query)}).all()
+        return rows, page_metadata(query, total)
+
+
+@functools.cache
+def every_item_page(sort: str | None) -> Select:
+    """Build (once per sort order) the SELECT of a page of all the caller's items.
+
+    A statement built per request costs SQLAlchemy a cache key each time, a
+    fifth of the list's time; this one, like the statements above, is built
+    once, with the owner, LIMIT and OFFSET as bound parameters.
+    """
+    return (
+        select(*ITEM_COLUMNS)
+        .where(items.c.user_id == bindparam("owner_id"))
+        .order_by(*_sort_order(sort))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:

@@ -24,7 +24,7 @@ def paginate(
         error_out=False,
         count=total is None,
     )
-    return page.items, _metadata(query, page.total if total is None else total)
+    return page.items, page_metadata(query, page.total if total is None else total)
 
 
 def paginate_rows(
@@ -41,10 +41,15 @@ def paginate_rows(
     if total is None:
         counted = select(func.count()).select_from(stmt.order_by(None).subquery())
         total = connection.execute(counted).scalar_one()
-    return rows, _metadata(query, total)
+    return rows, page_metadata(query, total)
 
 
-def _metadata(query: PageQuery, total: int | None) -> dict[str, int]:
+def page_window(query: PageQuery) -> dict[str, int]:
+    """The LIMIT and OFFSET of the page ``query`` asks for, as bound parameters."""
+    return {"limit": query.per_page, "offset": (query.page - 1) * query.per_page}
+
+
+def page_metadata(query: PageQuery, total: int | None) -> dict[str, int]:
     """Describe the page ``query`` asks for, out of ``total`` rows."""
     return {
         "page": query.page,
