@@ -343,6 +343,28 @@ def add_movement(
     return connection().execute(INSERT_MOVEMENT, values).one()
 
 
+def verify_ledger(item_id: int) -> dict:
+    """Check that quantity == starting quantity + the sum of all movements."""
+    movements_total = (
+        select(func.coalesce(func.sum(StockMovement.change), 0))
+        .where(StockMovement.item_id == Item.id)
+        .scalar_subquery()
+    )
+    # One statement, so the quantity and the sum come from the same moment.
+    quantity, starting, total = db.session.execute(
+        select(Item.quantity, Item.starting_quantity, movements_total).where(
+            Item.id == item_id
+        )
+    ).one()
+    return {
+        "holds": starting + total == quantity,
+        "starting_quantity": starting,
+        "movements_total": total,
+        "expected_quantity": starting + total,
+        "quantity": quantity,
+    }
+
+
 # --- Reads -------------------------------------------------------------------
 # Lists, the CSV export and the low-stock alerts read rows of ITEM_COLUMNS too,
 # so an item has the same shape wherever it is read, and no list builds an ORM

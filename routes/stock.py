@@ -12,7 +12,7 @@ from domain.item_edits import etag_headers, expected_versions
 from domain.item_fields import item_to_dict
 from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
-from models import Item, StockMovement, movement_to_dict, utcnow
+from models import StockMovement, movement_to_dict, utcnow
 from plumbing.openapi import ITEM_WRITE, NOT_ENOUGH_STOCK, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import AlertList, MovementList, StockResult
@@ -86,30 +86,8 @@ def list_movements(item_id: int):
         "pagination": pagination,
     }
     if query.verify:
-        body["verification"] = verify_ledger(item.id)
+        body["verification"] = item_store.verify_ledger(item.id)
     return body
-
-
-def verify_ledger(item_id: int) -> dict:
-    """Check that quantity == starting quantity + the sum of all movements."""
-    movements_total = (
-        select(func.coalesce(func.sum(StockMovement.change), 0))
-        .where(StockMovement.item_id == Item.id)
-        .scalar_subquery()
-    )
-    # One statement, so the quantity and the sum come from the same moment.
-    quantity, starting, total = db.session.execute(
-        select(Item.quantity, Item.starting_quantity, movements_total).where(
-            Item.id == item_id
-        )
-    ).one()
-    return {
-        "holds": starting + total == quantity,
-        "starting_quantity": starting,
-        "movements_total": total,
-        "expected_quantity": starting + total,
-        "quantity": quantity,
-    }
 
 
 @bp.get("/alerts/low-stock")
