@@ -365,6 +365,15 @@ def verify_ledger(item_id: int) -> dict:
     }
 
 
+def count_items_using(catalog_column, entry_id: int) -> int:
+    """Return how many items, anyone's, use this category or supplier.
+
+    ``catalog_column`` is Item.category_id or Item.supplier_id.
+    """
+    in_use = select(func.count()).where(catalog_column == entry_id)
+    return db.session.scalar(in_use)
+
+
 # --- Reads -------------------------------------------------------------------
 # Lists, the CSV export and the low-stock alerts read rows of ITEM_COLUMNS too,
 # so an item has the same shape wherever it is read, and no list builds an ORM

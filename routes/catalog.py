@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from flask import Blueprint, g, url_for
 from flask.views import MethodView
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from domain import item_store
 from domain.history import record_history
 from errors import APIError
 from extensions import db
@@ -155,8 +156,7 @@ class EntryDetail(CatalogView):
     def delete(self, entry_id: int):
         """Delete an entry no item uses (admins only); 409 otherwise."""
         entry = self.get_entry(entry_id)
-        in_use = select(func.count()).where(self.resource.item_column == entry.id)
-        item_count = db.session.scalar(in_use)
+        item_count = item_store.count_items_using(self.resource.item_column, entry.id)
         title = self.resource.title
         if item_count:
             noun = "item uses" if item_count == 1 else "items use"
