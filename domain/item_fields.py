@@ -8,7 +8,7 @@ from models import preview_changes
 
 
 def item_to_dict(item: Row) -> dict[str, Any]:
-    """Return an item row (item_store.ITEM_COLUMNS) as the API shows it."""
+    """Return an item row (item_statements.ITEM_COLUMNS) as the API shows it."""
     # One lookup per field through the row's mapping: reading a row's
     # attributes costs about ten times as much, and a page shows 50 items.
     row = item._mapping

@@ -1,12 +1,12 @@
 """Item access: the only way items, their tags and their ledger rows are read
 and written.
 
-Every statement on those tables is built here, once, as a SQLAlchemy Core
-statement with bound parameters, and runs on the session's connection (inside
-its transaction): no ORM objects are loaded, tracked or flushed. These run on
-almost every request, and profiling showed that ORM work cost several times
-the SQL itself; see docs/BENCHMARKS.md. The Item model only declares the
-table. Rows come back with Item's attribute names (``metadata_``,
+Every statement on those tables is built once, as a SQLAlchemy Core statement
+with bound parameters (in item_statements.py), and runs here, on the session's
+connection (inside its transaction): no ORM objects are loaded, tracked or
+flushed. These run on almost every request, and profiling showed that ORM work
+cost several times the SQL itself; see docs/BENCHMARKS.md. The Item model only
+declares the table. Rows come back with Item's attribute names (``metadata_``,
 ``category_name`` ...), which ``item_fields.item_to_dict()`` shows.
 
 Other modules decide what to run: item_edits.py locks an item and checks
@@ -24,151 +24,47 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    delete,
     func,
-    insert,
     select,
-    update,
 )
 from sqlalchemy.engine import Connection, Row
 
 from domain.item_fields import item_changes, stored_values, to_cents
+from domain.item_statements import (
+    COUNT_ITEMS,
+    DELETE_ITEM,
+    DELETE_TAGS,
+    EDITABLE_COLUMNS,
+    INSERT_ITEM,
+    INSERT_MOVEMENT,
+    INSERT_TAG,
+    ITEM_COLUMNS,
+    LOCK_ITEM,
+    MOVE_STOCK,
+    OWNER_NAME,
+    SELECT_BY_SKUS,
+    SELECT_ITEM,
+    SELECT_ITEM_COUNT,
+    SELECT_STATE,
+    SET_QUANTITY,
+    SKU_IN_USE,
+    SORT_COLUMNS,
+    WRITE_ITEM,
+    item_tags,
+    items,
+)
 from errors import HTTP_MESSAGES, APIError
 from extensions import db
 from models import (
     MAX_ID,
-    Category,
     Item,
-    ItemTag,
     StockMovement,
-    Supplier,
-    User,
     fold,
     utcnow,
 )
 from plumbing.pagination import page_metadata, page_window, paginate_rows
 from plumbing.search import matches_search
-from schemas import MAX_AMOUNT, InventoryFilters, InventoryQuery, PageQuery
-
-items = Item.__table__
-item_tags = ItemTag.__table__
-users = User.__table__
-
-
-def _name_of(catalog) -> Any:
-    # The referenced entry's name, looked up in the same statement. Correlated
-    # explicitly, so it also works in an UPDATE's RETURNING clause.
-    foreign_key = items.c[f"{catalog.history_type}_id"]
-    return (
-        select(catalog.name)
-        .where(catalog.id == foreign_key)
-        .correlate(items)
-        .scalar_subquery()
-        .label(f"{catalog.history_type}_name")
-    )
-
-
-# Everything an item's view shows, under Item's attribute names ("metadata_"
-# for the metadata column: see models.Item). The search key only serves
-# searches (see models.Searchable).
-ITEM_COLUMNS = (
-    *(column for column in items.c if column.name not in ("metadata", "search_key")),
-    items.c.metadata.label("metadata_"),
-    _name_of(Category),
-    _name_of(Supplier),
-)
-
-# The columns a client can change, as stored (prices in cents, metadata JSON).
-EDITABLE_COLUMNS = (
-    "item_name",
-    "description",
-    "quantity",
-    "price_cents",
-    "sku",
-    "category_id",
-    "supplier_id",
-    "cost_price_cents",
-    "reorder_level",
-    "status",
-    "metadata",
-)
-
-SELECT_ITEM = select(*ITEM_COLUMNS).where(
-    items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
-)
-# The caller's items with any of these SKUs (lowercase), and whether another
-# of their items has this one: SKUs are unique per owner, ignoring case.
-SELECT_BY_SKUS = select(*ITEM_COLUMNS).where(
-    items.c.user_id == bindparam("owner_id"),
-    func.lower(items.c.sku).in_(bindparam("skus", expanding=True)),
-)
-SKU_IN_USE = (
-    select(items.c.id)
-    .where(
-        items.c.user_id == bindparam("owner_id"),
-        func.lower(items.c.sku) == bindparam("sku"),
-        items.c.id != bindparam("item_id"),
-    )
-    .limit(1)
-)
-# What a refused conditional UPDATE is explained from (see item_edits).
-SELECT_STATE = select(items.c.user_id, items.c.version, items.c.quantity).where(
-    items.c.id == bindparam("item_id")
-)
-INSERT_ITEM = insert(items).returning(items.c.id)
-# Writes every editable column, and the search key made from them; the caller
-# holds the row's lock (item_edits.lock_item), so columns it did not change are
-# written back as they are.
-WRITE_ITEM = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"))
-    .values(
-        {
-            column: bindparam(f"new_{column}")
-            for column in (*EDITABLE_COLUMNS, "search_key")
-        }
-    )
-    .returning(*ITEM_COLUMNS)
-)
-DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
-# The owner's item count (users.item_count), changed in the same transaction.
-COUNT_ITEMS = (
-    update(users)
-    .where(users.c.id == bindparam("owner_id"))
-    .values(item_count=users.c.item_count + bindparam("delta"))
-)
-DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
-INSERT_TAG = insert(item_tags)
-# LOCK_ITEM bumps the version and so takes the row's lock; MOVE_STOCK applies
-# a signed change only if the result stays within 0..MAX_AMOUNT, at a time the
-# caller gives (seed-demo writes the past). Both return the item as it now is.
-LOCK_ITEM = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
-    .values(version=items.c.version + 1)
-    .returning(*ITEM_COLUMNS)
-)
-MOVE_STOCK = (
-    update(items)
-    .where(
-        items.c.id == bindparam("item_id"),
-        items.c.user_id == bindparam("owner_id"),
-        (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
-    )
-    .values(
-        quantity=items.c.quantity + bindparam("change"),
-        version=items.c.version + 1,
-        updated_at=bindparam("now"),
-    )
-    .returning(*ITEM_COLUMNS)
-)
-SET_QUANTITY = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"))
-    .values(quantity=bindparam("new_quantity"))
-    .returning(*ITEM_COLUMNS)
-)
-INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
+from schemas import InventoryFilters, InventoryQuery, PageQuery
 
 
 def connection() -> Connection:
@@ -379,26 +275,6 @@ def count_items_using(catalog_column, entry_id: int) -> int:
 # so an item has the same shape wherever it is read, and no list builds an ORM
 # object per item.
 
-SORT_COLUMNS = {
-    "item_name": items.c.item_name,
-    "quantity": items.c.quantity,
-    "price": items.c.price_cents,
-    "created_at": items.c.created_at,
-    "updated_at": items.c.updated_at,
-}
-# Each item's owner, for an admin listing everyone's items.
-OWNER_NAME = (
-    select(users.c.username)
-    .where(users.c.id == items.c.user_id)
-    .correlate(items)
-    .scalar_subquery()
-    .label("owner_username")
-)
-# How many items the caller has (users.item_count): no COUNT(*) for a full list.
-SELECT_ITEM_COUNT = select(users.c.item_count).where(
-    users.c.id == bindparam("owner_id")
-)
-
 
 def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     """Return the page of items the list asks for, and the pagination metadata."""
@@ -421,7 +297,7 @@ def every_item_page(sort: str | None) -> Select:
     """Build (once per sort order) the SELECT of a page of all the caller's items.
 
     A statement built per request costs SQLAlchemy a cache key each time, a
-    fifth of the list's time; this one, like the statements above, is built
+    fifth of the list's time; this one, like those in item_statements, is built
     once, with the owner, LIMIT and OFFSET as bound parameters.
     """
     return (

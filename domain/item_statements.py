@@ -1,0 +1,152 @@
+"""The Core statements on items, tags and ledger rows: built once, run by item_store.
+
+Built at import, because a statement built per request costs SQLAlchemy a
+cache key each time; every value is a bound parameter item_store fills in.
+"""
+
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+
+from models import Category, Item, ItemTag, StockMovement, Supplier, User
+from schemas import MAX_AMOUNT
+
+items = Item.__table__
+item_tags = ItemTag.__table__
+users = User.__table__
+
+
+def _name_of(catalog) -> Any:
+    # The referenced entry's name, looked up in the same statement. Correlated
+    # explicitly, so it also works in an UPDATE's RETURNING clause.
+    foreign_key = items.c[f"{catalog.history_type}_id"]
+    return (
+        select(catalog.name)
+        .where(catalog.id == foreign_key)
+        .correlate(items)
+        .scalar_subquery()
+        .label(f"{catalog.history_type}_name")
+    )
+
+
+# Everything an item's view shows, under Item's attribute names ("metadata_"
+# for the metadata column: see models.Item). The search key only serves
+# searches (see models.Searchable).
+ITEM_COLUMNS = (
+    *(column for column in items.c if column.name not in ("metadata", "search_key")),
+    items.c.metadata.label("metadata_"),
+    _name_of(Category),
+    _name_of(Supplier),
+)
+
+# The columns a client can change, as stored (prices in cents, metadata JSON).
+EDITABLE_COLUMNS = (
+    "item_name",
+    "description",
+    "quantity",
+    "price_cents",
+    "sku",
+    "category_id",
+    "supplier_id",
+    "cost_price_cents",
+    "reorder_level",
+    "status",
+    "metadata",
+)
+
+SELECT_ITEM = select(*ITEM_COLUMNS).where(
+    items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
+)
+# The caller's items with any of these SKUs (lowercase), and whether another
+# of their items has this one: SKUs are unique per owner, ignoring case.
+SELECT_BY_SKUS = select(*ITEM_COLUMNS).where(
+    items.c.user_id == bindparam("owner_id"),
+    func.lower(items.c.sku).in_(bindparam("skus", expanding=True)),
+)
+SKU_IN_USE = (
+    select(items.c.id)
+    .where(
+        items.c.user_id == bindparam("owner_id"),
+        func.lower(items.c.sku) == bindparam("sku"),
+        items.c.id != bindparam("item_id"),
+    )
+    .limit(1)
+)
+# What a refused conditional UPDATE is explained from (see item_edits).
+SELECT_STATE = select(items.c.user_id, items.c.version, items.c.quantity).where(
+    items.c.id == bindparam("item_id")
+)
+INSERT_ITEM = insert(items).returning(items.c.id)
+# Writes every editable column, and the search key made from them; the caller
+# holds the row's lock (item_edits.lock_item), so columns it did not change are
+# written back as they are.
+WRITE_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values(
+        {
+            column: bindparam(f"new_{column}")
+            for column in (*EDITABLE_COLUMNS, "search_key")
+        }
+    )
+    .returning(*ITEM_COLUMNS)
+)
+DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
+# The owner's item count (users.item_count), changed in the same transaction.
+COUNT_ITEMS = (
+    update(users)
+    .where(users.c.id == bindparam("owner_id"))
+    .values(item_count=users.c.item_count + bindparam("delta"))
+)
+DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
+INSERT_TAG = insert(item_tags)
+# LOCK_ITEM bumps the version and so takes the row's lock; MOVE_STOCK applies
+# a signed change only if the result stays within 0..MAX_AMOUNT, at a time the
+# caller gives (seed-demo writes the past). Both return the item as it now is.
+LOCK_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
+    .values(version=items.c.version + 1)
+    .returning(*ITEM_COLUMNS)
+)
+MOVE_STOCK = (
+    update(items)
+    .where(
+        items.c.id == bindparam("item_id"),
+        items.c.user_id == bindparam("owner_id"),
+        (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
+    )
+    .values(
+        quantity=items.c.quantity + bindparam("change"),
+        version=items.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(*ITEM_COLUMNS)
+)
+SET_QUANTITY = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values(quantity=bindparam("new_quantity"))
+    .returning(*ITEM_COLUMNS)
+)
+INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
+
+SORT_COLUMNS = {
+    "item_name": items.c.item_name,
+    "quantity": items.c.quantity,
+    "price": items.c.price_cents,
+    "created_at": items.c.created_at,
+    "updated_at": items.c.updated_at,
+}
+# Each item's owner, for an admin listing everyone's items.
+OWNER_NAME = (
+    select(users.c.username)
+    .where(users.c.id == items.c.user_id)
+    .correlate(items)
+    .scalar_subquery()
+    .label("owner_username")
+)
+# How many items the caller has (users.item_count): no COUNT(*) for a full list.
+SELECT_ITEM_COUNT = select(users.c.item_count).where(
+    users.c.id == bindparam("owner_id")
+)
