@@ -13,23 +13,23 @@ Other modules decide what to run: item_edits.py locks an item and checks
 If-Match, stock.py moves stock, item_csv.py imports.
 """
 
-import functools
 from datetime import datetime
 from typing import Any
 
 from flask import g
 from sqlalchemy import (
-    Float,
-    Select,
-    bindparam,
-    case,
-    cast,
     func,
     select,
 )
 from sqlalchemy.engine import Connection, Row
 
-from domain.item_fields import item_changes, stored_values, to_cents
+from domain.item_fields import item_changes, stored_values
+from domain.item_queries import (
+    every_item_page,
+    find_items,
+    find_low_stock,
+    shows_every_item,
+)
 from domain.item_statements import (
     COUNT_ITEMS,
     DELETE_ITEM,
@@ -38,19 +38,15 @@ from domain.item_statements import (
     INSERT_ITEM,
     INSERT_MOVEMENT,
     INSERT_TAG,
-    ITEM_COLUMNS,
     LOCK_ITEM,
     MOVE_STOCK,
-    OWNER_NAME,
     SELECT_BY_SKUS,
     SELECT_ITEM,
     SELECT_ITEM_COUNT,
     SELECT_STATE,
     SET_QUANTITY,
     SKU_IN_USE,
-    SORT_COLUMNS,
     WRITE_ITEM,
-    item_tags,
     items,
 )
 from errors import HTTP_MESSAGES, APIError
@@ -63,8 +59,7 @@ from models import (
     utcnow,
 )
 from plumbing.pagination import page_metadata, page_window, paginate_rows
-from plumbing.search import matches_search
-from schemas import InventoryFilters, InventoryQuery, PageQuery
+from schemas import InventoryQuery, PageQuery
 
 
 def connection() -> Connection:
@@ -292,95 +287,7 @@ def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
         return rows, page_metadata(query, total)
 
 
-@functools.cache
-def every_item_page(sort: str | None) -> Select:
-    """Build (once per sort order) the SELECT of a page of all the caller's items.
-
-    A statement built per request costs SQLAlchemy a cache key each time, a
-    fifth of the list's time; this one, like those in item_statements, is built
-    once, with the owner, LIMIT and OFFSET as bound parameters.
-    """
-    return (
-        select(*ITEM_COLUMNS)
-        .where(items.c.user_id == bindparam("owner_id"))
-        .order_by(*_sort_order(sort))
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-
-
 def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:
     """Return a page of the caller's low-stock items, and the pagination metadata."""
     with db.engine.connect() as read_only:
         return paginate_rows(read_only, find_low_stock(), query)
-
-
-def find_items(query: InventoryFilters, everyone: bool = False) -> Select:
-    """Build the SELECT for the caller's (or everyone's) items, filtered and sorted."""
-    stmt = select(*ITEM_COLUMNS)
-    if everyone:
-        stmt = stmt.add_columns(OWNER_NAME)
-    else:
-        stmt = stmt.where(items.c.user_id == g.user_id)
-    if query.q is not None:
-        stmt = stmt.where(matches_search(Item, query.q))
-    for field in ("category_id", "supplier_id", "status"):
-        if getattr(query, field) is not None:
-            stmt = stmt.where(items.c[field] == getattr(query, field))
-    if query.tag is not None:
-        tagged = select(item_tags.c.item_id).where(item_tags.c.tag == query.tag)
-        stmt = stmt.where(items.c.id.in_(tagged))
-    if query.low_stock:
-        stmt = stmt.where(items.c.quantity <= items.c.reorder_level)
-    if query.min_quantity is not None:
-        stmt = stmt.where(items.c.quantity >= query.min_quantity)
-    if query.max_quantity is not None:
-        stmt = stmt.where(items.c.quantity <= query.max_quantity)
-    if query.min_price is not None:
-        stmt = stmt.where(items.c.price_cents >= to_cents(query.min_price))
-    if query.max_price is not None:
-        stmt = stmt.where(items.c.price_cents <= to_cents(query.max_price))
-    return stmt.order_by(*_sort_order(query.sort))
-
-
-def shows_every_item(query: InventoryQuery) -> bool:
-    """Whether the list holds all of the caller's items (sorted, but not filtered)."""
-    filters = InventoryFilters.model_fields.keys() - {"sort"}
-    # "is", not "==": a filter such as max_quantity=0 equals False.
-    unset = (getattr(query, name) for name in filters)
-    return not query.all_users and all(
-        value is None or value is False for value in unset
-    )
-
-
-def _sort_order(sort: str | None) -> list:
-    if sort is None:
-        return [items.c.id]
-    descending = sort.startswith("-")
-    column = SORT_COLUMNS[sort.removeprefix("-")]
-    # The id breaks ties so that pages never overlap or skip rows.
-    if descending:
-        return [column.desc(), items.c.id.desc()]
-    return [column.asc(), items.c.id.asc()]
-
-
-def find_low_stock() -> Select:
-    """Build the SELECT for the caller's active items at or below reorder level.
-
-    The most urgent come first: the smallest share of the reorder level still
-    on hand (0: out of stock), then the largest shortfall.
-    """
-    on_hand_share = case(
-        (items.c.reorder_level == 0, 0.0),
-        else_=cast(items.c.quantity, Float) / items.c.reorder_level,
-    )
-    shortfall = items.c.reorder_level - items.c.quantity
-    return (
-        select(*ITEM_COLUMNS)
-        .where(
-            items.c.user_id == g.user_id,
-            items.c.status == "active",
-            items.c.quantity <= items.c.reorder_level,
-        )
-        .order_by(on_hand_share, shortfall.desc(), items.c.id)
-    )

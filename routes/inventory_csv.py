@@ -7,7 +7,7 @@ from itertools import chain, islice
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from sqlalchemy import Select
 
-from domain import item_store
+from domain import item_queries
 from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
@@ -27,7 +27,7 @@ EXPORT_BATCH = 500  # items read from the database at a time while streaming
 @documented("text/csv", errors=(400, 401), query=InventoryFilters, tag="inventory")
 def export_csv():
     """Export your items as CSV."""
-    stmt = item_store.find_items(parse_query(InventoryFilters))
+    stmt = item_queries.find_items(parse_query(InventoryFilters))
     return csv_download(stmt, "inventory.csv")
 
 

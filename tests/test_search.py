@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import insert, text
 
-from domain.item_store import find_items
+from domain.item_queries import find_items
 from extensions import db
 from models import Item, ItemTag, User, utcnow
 from schemas import InventoryQuery
