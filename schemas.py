@@ -29,6 +29,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from columns import fold
 from errors import PATTERN_MESSAGES, UNION_TAGS, APIError, invalid_input
 from models import (
     ACTION_TYPES,
@@ -37,7 +38,6 @@ from models import (
     MAX_ID,
     MOVEMENT_REASONS,
     ROLES,
-    fold,
 )
 
 MAX_AMOUNT = 1_000_000_000

@@ -40,17 +40,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Row
 
+from columns import fold
 from domain import item_store
 from domain.history import record_item_history
 from domain.item_edits import edit_item, lock_item
 from domain.item_fields import full_metadata, item_changes
 from errors import APIError, invalid_input
 from extensions import db
-from models import (
-    Category,
-    Supplier,
-    fold,
-)
+from models import Category, Supplier
 from schemas import BLANK, MAX_AMOUNT, ItemCreate
 
 COLUMNS = (
@@ -234,7 +231,7 @@ def _check_header(fieldnames: list[str] | None) -> list[str]:
 
 
 def _catalog_ids() -> dict[str, dict[str, int]]:
-    # Keyed by folded name (models.fold), as the catalog's own uniqueness is.
+    # Keyed by folded name (columns.fold), as the catalog's own uniqueness is.
     return {
         column: {
             key: entry_id

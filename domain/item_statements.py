@@ -31,7 +31,7 @@ def _name_of(catalog) -> Any:
 
 # Everything an item's view shows, under Item's attribute names ("metadata_"
 # for the metadata column: see models.Item). The search key only serves
-# searches (see models.Searchable).
+# searches (see columns.Searchable).
 ITEM_COLUMNS = (
     *(column for column in items.c if column.name not in ("metadata", "search_key")),
     items.c.metadata.label("metadata_"),

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
+from columns import fold
 from domain.item_fields import item_changes, stored_values
 from domain.item_queries import (
     every_item_page,
@@ -55,7 +56,6 @@ from models import (
     MAX_ID,
     Item,
     StockMovement,
-    fold,
     utcnow,
 )
 from plumbing.pagination import page_metadata, page_window, paginate_rows

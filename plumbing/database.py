@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
-import models
+from columns import UTCDateTime
 from extensions import db, migrate
 
 
@@ -117,7 +117,7 @@ MIGRATIONS_DIRECTORY = os.path.join(
 
 def render_item(type_: str, obj, autogen_context):
     """Write UTCDateTime into migrations as the column type it stores."""
-    if type_ == "type" and isinstance(obj, models.UTCDateTime):
+    if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False  # everything else: Alembic's default rendering
 

@@ -1,6 +1,6 @@
 """Case-insensitive text search shared by every list with a ``q`` parameter.
 
-"Ignoring case" means Unicode case folding (``models.fold``): ``?q=café``
+"Ignoring case" means Unicode case folding (``columns.fold``): ``?q=café``
 finds "CAFÉ" and ``?q=STRASSE`` finds "Straße", on SQLite and PostgreSQL
 alike. Neither database folds that way, so searches compare folded text:
 the folded query against a row's stored ``search_key``.
@@ -12,7 +12,7 @@ rather than LIKE wildcards.
 from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from models import Searchable, fold
+from columns import Searchable, fold
 
 
 def matches_search(model: type[Searchable], text: str) -> ColumnElement:

@@ -16,11 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from columns import fold
 from domain import item_store
 from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, CatalogEntry, fold
+from models import MAX_ID, CatalogEntry
 from plumbing.openapi import ADMIN, documented, error_example, field_error
 from plumbing.pagination import paginate
 from plumbing.response_shapes import Message

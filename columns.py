@@ -1,0 +1,86 @@
+"""Column types and a mixin the models share: UTC datetimes and folded search keys."""
+
+import unicodedata
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import DateTime, Text, TypeDecorator, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware datetimes as UTC and always read them back aware.
+
+    SQLite has no time zone type and returns naive datetimes; re-attaching UTC
+    on read keeps arithmetic such as "5 minutes ago" correct on every database.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` case-folded, for comparing text while ignoring case.
+
+    Python's full Unicode case folding: "ÉPICES" and "épices", "STRASSE" and
+    "straße", "ΟΔΟΣ" and "οδος" fold alike. The databases cannot do this
+    themselves (SQLite's lower() and LIKE fold ASCII only, PostgreSQL's lower()
+    leaves ß alone), so the folded text is stored in key columns and compared
+    there. It works on the canonical decomposition and composes again, so an
+    "é" typed as one character or as "e" plus an accent folds the same.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+
+
+# Joins a row's searched fields in its search key. The ASCII unit separator,
+# made for this: a search cannot match across two fields unless it contains one.
+SEARCH_SEPARATOR = "\x1f"
+
+
+class Searchable:
+    """A model whose ``?q=`` search looks in ``search_key``: its text, folded.
+
+    The key is the fields named in SEARCHED_FIELDS, each folded, joined by
+    SEARCH_SEPARATOR. The ORM refreshes it before every INSERT and UPDATE (see
+    the listener below); the Core statements in item_store.py fill it
+    themselves with search_key_for().
+    """
+
+    SEARCHED_FIELDS: tuple[str, ...] = ()
+
+    # Deferred: only searches read it, and lists need not load it.
+    search_key: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @classmethod
+    def search_key_for(cls, values: Mapping[str, Any]) -> str:
+        """Return the search key of a row with these field values."""
+        return SEARCH_SEPARATOR.join(
+            fold(values.get(field) or "") for field in cls.SEARCHED_FIELDS
+        )
+
+    def refresh_keys(self) -> None:
+        """Recompute the folded keys from the current field values."""
+        self.search_key = self.search_key_for(
+            {field: getattr(self, field) for field in self.SEARCHED_FIELDS}
+        )
+
+
+@event.listens_for(Searchable, "before_insert", propagate=True)
+@event.listens_for(Searchable, "before_update", propagate=True)
+def _refresh_keys(mapper, connection, target: Searchable) -> None:
+    target.refresh_keys()
