@@ -119,7 +119,8 @@ PATTERN_MESSAGES.update(
 UNION_TAGS.update(MOVEMENT_REASONS)
 
 
-def _password_fits_bcrypt(password: str) -> str:
+def password_fits_bcrypt(password: str) -> str:
+    """Refuse a password longer than bcrypt reads (72 bytes of UTF-8)."""
     if len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         raise ValueError(
             f"Password must be at most {PASSWORD_MAX_BYTES} bytes (UTF-8)."
@@ -157,7 +158,8 @@ def _query_bool(value: Any) -> Any:
     )
 
 
-def _query_int(value: Any) -> Any:
+def query_int(value: Any) -> Any:
+    """Read a query string's whole number as an int; leave anything else to fail."""
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
     return value
@@ -200,7 +202,7 @@ Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[
     str,
     StringConstraints(min_length=8, max_length=72, pattern=PASSWORD_PATTERN),
-    AfterValidator(_password_fits_bcrypt),
+    AfterValidator(password_fits_bcrypt),
 ]
 ItemName = Name(100)
 Description = Text(500)
@@ -225,8 +227,8 @@ SearchText = Annotated[
 ]
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
-QueryId = Annotated[Id, BeforeValidator(_query_int)]
-QueryQuantity = Annotated[Quantity, BeforeValidator(_query_int)]
+QueryId = Annotated[Id, BeforeValidator(query_int)]
+QueryQuantity = Annotated[Quantity, BeforeValidator(query_int)]
 QueryPrice = Annotated[
     float, Field(ge=0, le=MAX_AMOUNT), BeforeValidator(_query_number)
 ]
@@ -258,7 +260,7 @@ class LoginRequest(RequestBody):
     password: Annotated[
         str,
         StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
-        AfterValidator(_password_fits_bcrypt),
+        AfterValidator(password_fits_bcrypt),
     ]
 
 
@@ -394,8 +396,8 @@ class QueryString(BaseModel):
 
 
 class PageQuery(QueryString):
-    page: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(_query_int)] = 1
-    per_page: Annotated[int, Field(ge=1, le=100), BeforeValidator(_query_int)] = 50
+    page: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(query_int)] = 1
+    per_page: Annotated[int, Field(ge=1, le=100), BeforeValidator(query_int)] = 50
 
 
 class SearchQuery(PageQuery):
