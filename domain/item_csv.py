@@ -47,8 +47,9 @@ from domain.item_edits import edit_item, lock_item
 from domain.item_fields import full_metadata, item_changes
 from errors import APIError, invalid_input
 from extensions import db
+from field_types import BLANK, MAX_AMOUNT
 from models import Category, Supplier
-from schemas import BLANK, MAX_AMOUNT, ItemCreate
+from schemas import ItemCreate
 
 COLUMNS = (
     "sku",

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Row
 from domain import item_store
 from domain.item_store import add_movement
 from errors import APIError
-from schemas import MAX_AMOUNT
+from field_types import MAX_AMOUNT
 
 # How a version looks as an entity tag: ASCII digits, at most 18 of them so the
 # number fits the version column.

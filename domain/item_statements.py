@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
+from field_types import MAX_AMOUNT
 from models import Category, Item, ItemTag, StockMovement, Supplier, User
-from schemas import MAX_AMOUNT
 
 items = Item.__table__
 item_tags = ItemTag.__table__

@@ -24,8 +24,8 @@ import os
 import requests
 import schemathesis
 
+from field_types import BLANK
 from models import MAX_ID
-from schemas import BLANK
 
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
