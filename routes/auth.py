@@ -14,7 +14,8 @@ from domain.history import record_history
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
 from models import User
-from plumbing.openapi import documented, error_example, field_error
+from plumbing.error_examples import error_example, field_error
+from plumbing.openapi import documented
 from plumbing.response_shapes import Message, UserBody, UserMessage
 from plumbing.sessions import mark_refreshed
 from schemas import LoginRequest, RegisterRequest, parse_body

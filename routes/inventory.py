@@ -16,7 +16,8 @@ from models import (
     Category,
     Supplier,
 )
-from plumbing.openapi import ITEM_WRITE, SKU_TAKEN, documented
+from plumbing.error_examples import SKU_TAKEN
+from plumbing.openapi import ITEM_WRITE, documented
 from plumbing.response_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
 from routes.auth import login_required, require_admin
 from schemas import (
