@@ -15,7 +15,7 @@ from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
 from models import User
 from plumbing.error_examples import error_example, field_error
-from plumbing.openapi import documented
+from plumbing.operations import documented
 from plumbing.response_shapes import Message, UserBody, UserMessage
 from plumbing.sessions import mark_refreshed
 from schemas import LoginRequest, RegisterRequest, parse_body

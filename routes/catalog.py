@@ -23,7 +23,7 @@ from errors import APIError
 from extensions import db
 from models import MAX_ID, CatalogEntry
 from plumbing.error_examples import error_example, field_error
-from plumbing.openapi import ADMIN, documented
+from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import Message
 from plumbing.search import matches_search

@@ -9,7 +9,8 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Response, current_app, send_from_directory
 
-from plumbing.openapi import build_document, documented
+from plumbing.openapi import build_document
+from plumbing.operations import documented
 
 bp = Blueprint("docs", __name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import History, utcnow
-from plumbing.openapi import documented
+from plumbing.operations import documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import HistoryList
 from routes.auth import login_required, require_admin

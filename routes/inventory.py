@@ -17,7 +17,7 @@ from models import (
     Supplier,
 )
 from plumbing.error_examples import SKU_TAKEN
-from plumbing.openapi import ITEM_WRITE, documented
+from plumbing.operations import ITEM_WRITE, documented
 from plumbing.response_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
 from routes.auth import login_required, require_admin
 from schemas import (

@@ -12,7 +12,7 @@ from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
 from plumbing.error_examples import BAD_CSV_ROWS, NOT_CSV
-from plumbing.openapi import documented
+from plumbing.operations import documented
 from plumbing.response_shapes import ImportReport
 from plumbing.security import accepts
 from routes.auth import login_required

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from errors import error_response
 from extensions import db
 from plumbing.error_examples import error_example, field_error
-from plumbing.openapi import documented
+from plumbing.operations import documented
 from plumbing.response_shapes import Health, Version
 from plumbing.sessions import session_store_available
 from version import __version__

@@ -14,7 +14,7 @@ from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
 from models import StockMovement, movement_to_dict, utcnow
 from plumbing.error_examples import NOT_ENOUGH_STOCK
-from plumbing.openapi import ITEM_WRITE, documented
+from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import AlertList, MovementList, StockResult
 from routes.auth import login_required

@@ -8,7 +8,7 @@ from errors import APIError
 from extensions import db
 from models import MAX_ID, LastAdminError, User
 from plumbing.error_examples import error_example
-from plumbing.openapi import ADMIN, documented
+from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import UserBody, UserList, UserMessage
 from plumbing.search import contains_ascii_text

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 
 from app import create_app, register_blueprints
 from extensions import db
-from plumbing.openapi import documented_operations
+from plumbing.operations import documented_operations
 from plumbing.sessions import SafeRedisSessionInterface
 
 PASSWORD = "password123"
