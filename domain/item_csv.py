@@ -216,7 +216,7 @@ def _check_header(fieldnames: list[str] | None) -> list[str]:
         raise APIError(400, "The CSV is empty; the first row must name the columns.")
     header = [name.strip() for name in fieldnames]
     problems = [
-        {"row": 1, "field": _shortened(name), "message": "Unknown column."}
+        {"row": 1, "field": shortened(name), "message": "Unknown column."}
         for name in header
         if name not in COLUMNS
     ] + [
@@ -247,13 +247,13 @@ def _row_fields(record: dict, header: list[str], catalog: dict) -> dict[str, Any
     if "__extra__" in record:
         raise RowError([{"field": None, "message": "More cells than columns."}])
     cells = {
-        name: _cell_value(name, record.get(raw) or "")
+        name: cell_value(name, record.get(raw) or "")
         for name, raw in zip(header, record, strict=False)
     }
     problems, raw = [], {}
     for name, cell in cells.items():
         try:
-            raw.update(_convert(name, cell, catalog))
+            raw.update(convert_cell(name, cell, catalog))
         except ValueError as exc:
             problems.append({"field": name, "message": str(exc)})
     try:
@@ -276,13 +276,14 @@ _FIELD_FOR_COLUMN = {"category": "category_id", "supplier": "supplier_id"}
 _COLUMN_FOR_FIELD = {value: key for key, value in _FIELD_FOR_COLUMN.items()}
 
 
-def _cell_value(column: str, cell: str) -> str | None:
+def cell_value(column: str, cell: str) -> str | None:
+    """Return what a raw cell holds: trimmed (unless verbatim), then unescaped."""
     if column not in VERBATIM_COLUMNS:
         cell = cell.strip(BLANK)
     return unescape_cell(cell)
 
 
-def _convert(column: str, cell: str | None, catalog: dict) -> dict[str, Any]:
+def convert_cell(column: str, cell: str | None, catalog: dict) -> dict[str, Any]:
     """Convert one cell's value (None: empty) to what the item schema expects."""
     if column in ("quantity", "reorder_level"):
         if column == "reorder_level" and cell is None:
@@ -297,7 +298,7 @@ def _convert(column: str, cell: str | None, catalog: dict) -> dict[str, Any]:
             return {f"{column}_id": None}
         catalog_id = catalog[column].get(fold(cell))
         if catalog_id is None:
-            raise ValueError(f"No {column} named {_shortened(cell)!r}.")
+            raise ValueError(f"No {column} named {shortened(cell)!r}.")
         return {f"{column}_id": catalog_id}
     if column == "metadata":
         if cell is None:
@@ -338,7 +339,8 @@ def _amount(cell: str) -> float:
     return float(cell)
 
 
-def _shortened(text: str, length: int = 60) -> str:
+def shortened(text: str, length: int = 60) -> str:
+    """Return ``text`` cut to ``length`` characters, for quoting in a message."""
     # Error messages quote the client's cell, but never a megabyte of it.
     return text if len(text) <= length else text[:length] + "..."
 
