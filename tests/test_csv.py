@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 import routes.inventory_csv
 from app import create_app
 from domain import item_csv
-from domain.item_csv import escape_cell, unescape_cell
+from domain.csv_cells import escape_cell, unescape_cell
 from extensions import db
 from models import History, Item, StockMovement
 from tests.helpers import AuthActions, make_category, make_supplier
