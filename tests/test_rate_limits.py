@@ -16,6 +16,7 @@ import redis
 import requests
 from werkzeug.serving import make_server
 
+import plumbing.login_limits
 import routes.auth
 from app import create_app
 from extensions import db, limiter
@@ -195,7 +196,7 @@ def test_a_rate_limit_store_lost_mid_request_refuses_the_attempt(
     real_hit = strategy.hit
 
     def hit_until_the_username_count(limit, *identifiers, **kwargs):
-        if routes.auth.FAILED_LOGINS in identifiers:
+        if plumbing.login_limits.FAILED_LOGINS in identifiers:
             raise redis.ConnectionError("connection refused")
         return real_hit(limit, *identifiers, **kwargs)
 
