@@ -39,7 +39,7 @@ VALIDATION_MESSAGES = {
     "extra_forbidden": "Unknown field.",
 }
 # Wording for failed patterns, and the tags of tagged unions (which Pydantic
-# puts in an error's location), both filled in by schemas.py.
+# puts in an error's location), filled in by field_types.py and schemas.py.
 PATTERN_MESSAGES: dict[str, str] = {}
 UNION_TAGS: set[str] = set()
 

@@ -14,7 +14,7 @@
   current version can match: every request sending one was a 412.
 * A password of at most 72 characters but more than 72 UTF-8 bytes is valid
   by the document (JSON Schema counts characters) yet refused by bcrypt's
-  limit (see schemas.py); such a password is replaced by a valid one.
+  limit (see field_types.py); such a password is replaced by a valid one.
 """
 
 import csv
