@@ -27,6 +27,7 @@ from routes import (
     ops,
     stock,
     suppliers,
+    teams,
     users,
 )
 
@@ -92,7 +93,7 @@ def load_config(app: Flask, test_config: dict[str, Any]) -> None:
 
 
 def configure_engine(app: Flask) -> None:
-    """Pick the psycopg 3 driver for PostgreSQL URLs; set timeouts and the JSON reader."""
+    """Pick the psycopg 3 driver for PostgreSQL; set timeouts and the JSON reader."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
@@ -136,6 +137,7 @@ def instance_secret_key(app: Flask) -> str:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per resource."""
     app.register_blueprint(auth.bp)
+    app.register_blueprint(teams.bp)
     app.register_blueprint(inventory.bp)
     app.register_blueprint(inventory_csv.bp)
     app.register_blueprint(stock.bp)

@@ -8,11 +8,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
+from domain.accounts import open_account
 from domain.demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
 from domain.history import record_history
+from domain.teams import first_team_id
 from errors import APIError
 from extensions import db
-from models import ROLES, LastAdminError, User
+from models import SITE_ROLES, LastAdminError, User
 from routes.auth import ensure_available
 from schemas import RegisterRequest
 
@@ -27,7 +29,7 @@ from schemas import RegisterRequest
 )
 @with_appcontext
 def create_admin_command(username: str, email: str, password: str | None) -> None:
-    """Create an admin account."""
+    """Create an account with the site admin role."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -42,21 +44,17 @@ def create_admin_command(username: str, email: str, password: str | None) -> Non
     except APIError as exc:
         details = " ".join(error["message"] for error in exc.errors)
         raise click.ClickException(f"{exc.message} {details}") from None
-    user = User(username=data.username, email=data.email, role="admin")
-    user.set_password(data.password)
-    db.session.add(user)
-    db.session.flush()
-    record_history(user.id, "register", user)
+    user, _ = open_account(data.username, data.email, data.password, "admin")
     db.session.commit()
     click.echo(f"Admin {user.username} created.")
 
 
 @click.command("set-role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(SITE_ROLES))
 @with_appcontext
 def set_role_command(username: str, role: str) -> None:
-    """Make USERNAME an admin or staff."""
+    """Give USERNAME the site role admin or staff."""
     user = User.find_by_username(username)
     if user is None:
         raise click.ClickException(f"No user named {username}.")
@@ -67,7 +65,7 @@ def set_role_command(username: str, role: str) -> None:
     if changes:
         # The change is recorded against the user it was made to: a command
         # line has no logged-in actor.
-        record_history(user.id, "update", user, changes)
+        record_history(user.id, "update", user, changes, team_id=first_team_id(user.id))
     db.session.commit()
     click.echo(f"{user.username} is now {role}.")
 

@@ -3,6 +3,7 @@
 import re
 import sys
 import unicodedata
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
@@ -139,6 +140,16 @@ def _query_number(value: Any) -> Any:
     return value
 
 
+def _query_date(value: Any) -> Any:
+    # A query string's YYYY-MM-DD as a date; anything else is left to fail.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # e.g. 2026-02-30
+            pass
+    return value
+
+
 def _whole_number(value: Any) -> Any:
     # JSON Schema counts 5.0 as an integer, so we do too; 5.5 stays an error.
     if isinstance(value, float) and value.is_integer():
@@ -194,6 +205,9 @@ SearchText = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=NOT_BLANK)
 ]
 
+# "YYYY-MM-DD" in a query string. (In a JSON body, a plain ``date`` field reads
+# that form only: the bodies are validated in strict mode.)
+QueryDate = Annotated[date, BeforeValidator(_query_date)]
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 QueryId = Annotated[Id, BeforeValidator(query_int)]
 QueryQuantity = Annotated[Quantity, BeforeValidator(query_int)]

@@ -1,11 +1,12 @@
-"""Database models: users, the catalog, inventory items, and the history of changes."""
+"""Database models: users and teams, the catalog, items, and the history of changes."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -24,9 +25,22 @@ from extensions import bcrypt, db
 # an overflow error instead of finding nothing, so lookups check this first.
 MAX_ID = 2**31 - 1
 
-ACTION_TYPES = ("register", "login", "logout", "create", "update", "delete", "stock")
-ENTITY_TYPES = ("user", "item", "category", "supplier")
-ROLES = ("staff", "admin")
+ACTION_TYPES = (
+    "register",
+    "login",
+    "logout",
+    "create",
+    "update",
+    "delete",
+    "stock",
+    "leave",
+)
+ENTITY_TYPES = ("user", "item", "category", "supplier", "team", "member")
+# Two kinds of role. The site role (users.role) marks who operates the whole
+# installation; the team role (memberships.role) says what a member may do
+# with one team's inventory. Their values are the same words.
+SITE_ROLES = ("staff", "admin")
+TEAM_ROLES = ("staff", "admin")
 ITEM_STATUSES = ("active", "inactive")
 MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
 
@@ -54,13 +68,9 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(30))
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(128))
+    # The site role: "admin" operates the installation (GET /users, role
+    # changes, ?all=true). What a user may do in a team is their team role.
     role: Mapped[str] = mapped_column(String(10), default="staff")
-    # How many history rows this user has, kept in step by record_history() in
-    # the same transaction: paging through a long history needs no COUNT(*).
-    history_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    # How many items this user has, kept in step by item_store when items are
-    # created and deleted: listing them all needs no COUNT(*) either.
-    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     history_type = "user"
@@ -142,14 +152,61 @@ Index("uq_users_username_lower", func.lower(User.username), unique=True)
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
+class Team(db.Model):
+    """A shop's inventory and the people who share it (see domain/teams.py)."""
+
+    __tablename__ = "teams"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # How many items and history rows the team has, kept in step in the same
+    # transaction as the rows they count (item_store, domain/history): a full
+    # list or history page needs no COUNT(*).
+    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    history_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    history_type = "team"
+
+    @property
+    def history_name(self) -> str:
+        return self.name
+
+
+class Membership(db.Model):
+    """A user's place in a team, with their team role: admin or staff."""
+
+    __tablename__ = "memberships"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(10))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # The primary key serves "is this user in this team?"; this serves "which
+    # teams is this user in?".
+    __table_args__ = (Index("ix_memberships_user", "user_id", "team_id"),)
+
+
+def team_column() -> Mapped[int]:
+    """The team that owns a row: deleting the team deletes the row."""
+    return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+
+
 class CatalogEntry(Searchable):
     """Columns and behaviour shared by categories and suppliers."""
 
     __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = team_column()
     name: Mapped[str] = mapped_column(String(100))
-    # The folded name: names are unique ignoring case (a unique index below).
+    # The folded name: names are unique in a team ignoring case (indexes below).
     name_key: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -209,14 +266,16 @@ class Supplier(CatalogEntry, db.Model):
     SEARCHED_FIELDS = ("name", "contact_name", "email")
 
 
-Index("uq_categories_name_key", Category.name_key, unique=True)
-Index("uq_suppliers_name_key", Supplier.name_key, unique=True)
+Index("uq_categories_team_name", Category.team_id, Category.name_key, unique=True)
+Index("uq_suppliers_team_name", Supplier.team_id, Supplier.name_key, unique=True)
 
 
 class Item(Searchable, db.Model):
     __tablename__ = "inventory"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = team_column()
+    # Who added the item (the audit view shows it as the owner).
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
@@ -231,6 +290,8 @@ class Item(Searchable, db.Model):
     cost_price_cents: Mapped[int | None] = mapped_column(BigInteger)
     reorder_level: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # For perishable stock: GET /alerts/expiring lists what expires soon.
+    expiry_date: Mapped[date | None] = mapped_column(Date)
     # Rises on every change; clients send it back in If-Match to avoid
     # overwriting a change they have not seen.
     version: Mapped[int] = mapped_column(default=1)
@@ -249,27 +310,29 @@ class Item(Searchable, db.Model):
     )
 
     __table_args__ = (
-        # One index per sort key, led by the owner, so that a page of one
-        # user's items in any order is read straight from an index. The id
+        # One index per sort key, led by the team, so that a page of one
+        # team's items in any order is read straight from an index. The id
         # breaks ties, making pages stable.
-        Index("ix_inventory_user_name", "user_id", "item_name", "id"),
-        Index("ix_inventory_user_quantity", "user_id", "quantity", "id"),
-        Index("ix_inventory_user_price", "user_id", "price_cents", "id"),
-        Index("ix_inventory_user_created", "user_id", "created_at", "id"),
-        Index("ix_inventory_user_updated", "user_id", "updated_at", "id"),
+        Index("ix_inventory_team_id", "team_id", "id"),
+        Index("ix_inventory_team_name", "team_id", "item_name", "id"),
+        Index("ix_inventory_team_quantity", "team_id", "quantity", "id"),
+        Index("ix_inventory_team_price", "team_id", "price_cents", "id"),
+        Index("ix_inventory_team_created", "team_id", "created_at", "id"),
+        Index("ix_inventory_team_updated", "team_id", "updated_at", "id"),
+        Index("ix_inventory_team_expiry", "team_id", "expiry_date", "id"),
         # Led by the catalog id: serves both the catalog's "how many items use
-        # this?" and a user's filter by category or supplier.
-        Index("ix_inventory_category_user", "category_id", "user_id"),
-        Index("ix_inventory_supplier_user", "supplier_id", "user_id"),
+        # this?" and a team's filter by category or supplier.
+        Index("ix_inventory_category_team", "category_id", "team_id"),
+        Index("ix_inventory_supplier_team", "supplier_id", "team_id"),
         NEVER_REUSE_IDS,
     )
 
     SEARCHED_FIELDS = ("item_name", "description", "sku")
 
 
-# SKUs are unique per owner, ignoring case. NULLs never collide, so items
+# SKUs are unique in a team, ignoring case. NULLs never collide, so items
 # without a SKU are fine.
-Index("uq_inventory_user_sku", Item.user_id, func.lower(Item.sku), unique=True)
+Index("uq_inventory_team_sku", Item.team_id, func.lower(Item.sku), unique=True)
 
 
 class ItemTag(db.Model):
@@ -348,6 +411,7 @@ class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = team_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     # Hash of method, path and body: the same key with another request is a 422.
@@ -361,7 +425,8 @@ class IdempotencyKey(db.Model):
         # Enforced by the database, so two concurrent requests with one key
         # cannot both be stored: the second one's transaction fails and it
         # answers with the first one's response instead.
-        Index("uq_idempotency_user_key", "user_id", "key", unique=True),
+        # A key belongs to one user in one team.
+        Index("uq_idempotency_team_user_key", "team_id", "user_id", "key", unique=True),
         Index("ix_idempotency_created", "created_at"),
         NEVER_REUSE_IDS,
     )
@@ -371,11 +436,12 @@ class History(db.Model):
     __tablename__ = "history"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Who did it.
+    # Whose inventory it happened in, and who did it.
+    team_id: Mapped[int] = team_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     action_type: Mapped[str] = mapped_column(String(20))
     # What it was done to. Deliberately not a foreign key: the record must
-    # outlive a deleted item, category or supplier.
+    # outlive a deleted item, category, supplier or membership.
     entity_type: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None]
     # Its name at the time, so deleted things still read sensibly.
@@ -386,9 +452,12 @@ class History(db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+    team: Mapped[Team] = relationship()
 
     __table_args__ = (
-        Index("ix_history_user_timestamp", "user_id", "timestamp", "id"),
+        # A team's history newest first, and filtered by who did it.
+        Index("ix_history_team_timestamp", "team_id", "timestamp", "id"),
+        Index("ix_history_team_actor", "team_id", "user_id", "timestamp", "id"),
         Index("ix_history_entity", "entity_type", "entity_id"),
         NEVER_REUSE_IDS,
     )
@@ -398,6 +467,7 @@ class History(db.Model):
         is_item = self.entity_type == "item"
         return {
             "id": self.id,
+            "team_id": self.team_id,
             "user_id": self.user_id,
             "action_type": self.action_type,
             "entity_type": self.entity_type,

@@ -10,6 +10,7 @@ API accepts, and what it calls invalid, the API refuses. (The one exception,
 the 72-byte password limit, is explained at ``field_types.Password``.)
 """
 
+from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from flask import request
@@ -41,6 +42,7 @@ from field_types import (
     Price,
     Quantity,
     QueryBool,
+    QueryDate,
     QueryId,
     QueryPrice,
     QueryQuantity,
@@ -57,7 +59,7 @@ from field_types import (
     password_fits_bcrypt,
     query_int,
 )
-from models import ACTION_TYPES, ENTITY_TYPES, MOVEMENT_REASONS, ROLES
+from models import ACTION_TYPES, ENTITY_TYPES, MOVEMENT_REASONS, SITE_ROLES, TEAM_ROLES
 
 UNION_TAGS.update(MOVEMENT_REASONS)
 
@@ -93,7 +95,27 @@ class LoginRequest(RequestBody):
 
 
 class RoleUpdate(RequestBody):
-    role: Literal[ROLES]
+    """A user's site role."""
+
+    role: Literal[SITE_ROLES]
+
+
+class TeamFields(RequestBody):
+    name: Name(100)
+
+
+class MemberAdd(RequestBody):
+    """Who to add (exactly one of username and email) and their team role."""
+
+    username: Username | None = None
+    email: Email | None = None
+    role: Literal[TEAM_ROLES] = "staff"
+
+
+class MemberRoleUpdate(RequestBody):
+    """A member's team role."""
+
+    role: Literal[TEAM_ROLES]
 
 
 def _normalise_tags(tags: list[str]) -> list[str]:
@@ -137,6 +159,7 @@ class ItemCreate(RequestBody):
     cost_price: Price | None = None
     reorder_level: Quantity = 0
     status: Status = "active"
+    expiry_date: date | None = None
     metadata: ItemMetadata = ItemMetadata()
 
 
@@ -157,6 +180,7 @@ class ItemUpdate(RequestBody):
     cost_price: Price | None = None
     reorder_level: Quantity = None
     status: Status = None
+    expiry_date: date | None = None
     metadata: ItemMetadata = None
 
 
@@ -260,6 +284,7 @@ class InventoryFilters(QueryString):
     max_quantity: QueryQuantity | None = None
     min_price: QueryPrice | None = None
     max_price: QueryPrice | None = None
+    expires_before: QueryDate | None = None
     sort: SortKey | None = None
 
 
@@ -279,7 +304,16 @@ class HistoryQuery(PageQuery):
     item_id: QueryId | None = None
     action_type: Literal[ACTION_TYPES] | None = None
     entity_type: Literal[ENTITY_TYPES] | None = None
+    # Who did it: a username, ignoring case.
+    actor: (
+        Annotated[str, StringConstraints(min_length=1, max_length=254, pattern=NO_NUL)]
+        | None
+    ) = None
     all_users: QueryBool = Field(False, alias="all")
+
+
+class ExpiringQuery(PageQuery):
+    within_days: Annotated[int, Field(ge=0, le=3650), BeforeValidator(query_int)] = 30
 
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -57,7 +57,7 @@ def change_stock(item_id: int):
 
 def move_with_sqlalchemy(item_id: int, change: int):
     # The API's own functions, on the API's session: its transaction exactly.
-    g.user_id = OWNER_ID
+    g.user_id, g.team_id = OWNER_ID, TEAM_ID
     item, movement = move_stock(item_id, change, "adjustment", None, None)
     record_stock_history(item, movement)
     db.session.commit()
@@ -76,10 +76,10 @@ def move_with_driver(item_id: int, change: int):
         with DRIVER_CONNECTION:  # BEGIN ... COMMIT
             item_name, quantity, version = DRIVER_CONNECTION.execute(
                 "UPDATE inventory SET quantity = quantity + ?, version = version + 1,"
-                " updated_at = ? WHERE id = ? AND user_id = ?"
+                " updated_at = ? WHERE id = ? AND team_id = ?"
                 " AND quantity + ? BETWEEN 0 AND 1000000"
                 " RETURNING item_name, quantity, version",
-                (change, now, item_id, OWNER_ID, change),
+                (change, now, item_id, TEAM_ID, change),
             ).fetchone()
             (movement_id,) = DRIVER_CONNECTION.execute(
                 "INSERT INTO stock_movements (item_id, user_id, change, reason,"
@@ -88,10 +88,11 @@ def move_with_driver(item_id: int, change: int):
                 (item_id, OWNER_ID, change, quantity - change, quantity, now),
             ).fetchone()
             DRIVER_CONNECTION.execute(
-                "INSERT INTO history (user_id, action_type, entity_type, entity_id,"
-                " entity_name, changes, details, timestamp)"
-                " VALUES (?, 'stock', 'item', ?, ?, json(?), json(?), ?)",
+                "INSERT INTO history (team_id, user_id, action_type, entity_type,"
+                " entity_id, entity_name, changes, details, timestamp)"
+                " VALUES (?, ?, 'stock', 'item', ?, ?, json(?), json(?), ?)",
                 (
+                    TEAM_ID,
                     OWNER_ID,
                     item_id,
                     item_name,
@@ -101,8 +102,8 @@ def move_with_driver(item_id: int, change: int):
                 ),
             )
             DRIVER_CONNECTION.execute(
-                "UPDATE users SET history_count = history_count + 1 WHERE id = ?",
-                (OWNER_ID,),
+                "UPDATE teams SET history_count = history_count + 1 WHERE id = ?",
+                (TEAM_ID,),
             )
     finally:
         os.close(lock)
@@ -126,9 +127,12 @@ def _open_driver_connection() -> sqlite3.Connection:
 
 
 DRIVER_CONNECTION = _open_driver_connection() if DRIVER == "sqlite3" else None
-# The seeded bench user owns every item.
+# The seeded bench user created every item, in their personal team.
 with app.app_context():
-    OWNER_ID = db.session.execute(
-        db.text("SELECT id FROM users WHERE username = 'bench'")
-    ).scalar_one()
+    OWNER_ID, TEAM_ID = db.session.execute(
+        db.text(
+            "SELECT users.id, memberships.team_id FROM users JOIN memberships"
+            " ON memberships.user_id = users.id WHERE username = 'bench'"
+        )
+    ).one()
     db.session.remove()

@@ -18,6 +18,7 @@ comes back byte for byte:
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from columns import fold
@@ -82,6 +83,8 @@ def convert_cell(column: str, cell: str | None, catalog: dict) -> dict[str, Any]
             raise ValueError("Must be a JSON object.") from None
     if column == "status" and cell is None:
         return {}
+    if column == "expiry_date":
+        return {column: None if cell is None else _date(cell)}
     if column in ("sku", "description") and cell is None:
         return {column: None}
     return {column: "" if cell is None else cell}
@@ -110,6 +113,15 @@ def _amount(cell: str) -> float:
     if len(match[1].lstrip("0")) > _MAX_DIGITS:
         raise ValueError(_TOO_LARGE)
     return float(cell)
+
+
+def _date(cell: str) -> date:
+    try:
+        if len(cell) == 10:  # fromisoformat alone would also read 20261231
+            return date.fromisoformat(cell)
+    except ValueError:
+        pass
+    raise ValueError("Must be a date such as 2026-12-31.")
 
 
 def shortened(text: str, length: int = 60) -> str:

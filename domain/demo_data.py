@@ -1,4 +1,5 @@
-"""Demo data for ``flask seed-demo``: a small shop with two months of history."""
+"""Demo data for ``flask seed-demo``: a small shop, its owner and an employee, with
+two months of history."""
 
 import itertools
 import random
@@ -7,15 +8,21 @@ from datetime import datetime, timedelta
 from flask import g
 from sqlalchemy.engine import Row
 
-from domain.history import record_history, record_item_history
+from domain.accounts import open_account
+from domain.history import record_history, record_item_history, record_member_history
 from domain.item_store import insert_item
 from domain.stock import move_stock, record_stock_history
+from domain.teams import add_member, member_row
 from extensions import db
 from models import Category, Supplier, User, utcnow
 
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-pass-1"
+DEMO_TEAM = "Demo shop"
+# The shop's employee: a staff member of its team, who can read everything.
+DEMO_STAFF_USERNAME = "demo-staff"
+DEMO_STAFF_EMAIL = "demo-staff@example.com"
 
 CATEGORIES = {
     "Electronics": "Gadgets, cables and chargers",
@@ -40,12 +47,12 @@ ITEMS = [
     ("Mechanical keyboard", "Electronics", 2, 89.00, 52.00, 5, ["keyboard"], {"switches": "brown"}),
     ("Noise-cancelling headphones", "Electronics", 1, 199.00, 120.00, 3, ["audio"], {"battery_h": 30}),
     ("A4 paper, 500 sheets", "Office", 3, 6.99, 3.20, 40, ["paper"], {"gsm": 80}),
-    ("Gel pens, pack of 10", "Office", 3, 8.49, 2.90, 25, ["pens"], {"colour": "black"}),
+    ("AA batteries, 8 pack", "Office", 3, 8.49, 2.90, 25, ["batteries"], {"type": "alkaline"}),
     ("Stapler", "Office", 1, 14.99, 6.50, 6, ["desk"], {"capacity_sheets": 25}),
     ("Desk lamp LED", "Office", 2, 34.00, 17.80, 4, ["lighting", "desk"], {"lumens": 450}),
     ("Cast iron skillet 26cm", "Kitchen", 1, 44.95, 22.00, 4, ["cookware"], {"diameter_cm": 26}),
     ("Chef's knife 20cm", "Kitchen", 1, 59.00, 27.50, 5, ["knives"], {"steel": "VG-10"}),
-    ("Cutting board, bamboo", "Kitchen", 3, 19.99, 7.40, 10, ["wood"], {"size_cm": "40x30"}),
+    ("Ground coffee 1kg", "Kitchen", 3, 19.99, 7.40, 10, ["coffee"], {"roast": "medium"}),
     ("Coffee grinder", "Kitchen", 2, 64.50, 38.00, 3, ["coffee"], {"burr": "conical"}),
     ("Cordless drill 18V", "Tools", 0, 129.00, 78.00, 3, ["power-tools"], {"volts": 18}),
     ("Claw hammer", "Tools", 0, 18.75, 7.90, 8, ["hand-tools"], {"weight_g": 450}),
@@ -56,6 +63,8 @@ ITEMS = [
     ("Garden hose 25m", "Outdoor", 2, 32.50, 14.00, 5, ["garden"], {"length_m": 25}),
     ("Headlamp 300lm", "Outdoor", 0, 22.00, 9.50, 10, ["lighting", "camping"], {"lumens": 300}),
 ]  # fmt: skip
+# Perishable stock: days from today to the item's expiry date.
+EXPIRES_IN_DAYS = {"Ground coffee 1kg": 20, "AA batteries, 8 pack": 700}
 
 
 class DemoExistsError(Exception):
@@ -63,23 +72,37 @@ class DemoExistsError(Exception):
 
 
 def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
-    """Create the demo user, a catalog, items and two months of stock movements.
+    """Create the demo shop: its owner and an employee, a catalog, items and two
+    months of stock movements.
 
     The story is consistent in time, as if it had happened through the API:
     the account first, then the catalog, then each item, then its stock
     movements; every entity's ``created_at`` is its create history row's time,
     and its ``updated_at`` that of its last change.
     """
-    if User.find_by_username(DEMO_USERNAME) or User.find_by_email(DEMO_EMAIL):
-        raise DemoExistsError(f"A user named {DEMO_USERNAME} already exists.")
+    for username, email in (
+        (DEMO_USERNAME, DEMO_EMAIL),
+        (DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL),
+    ):
+        if User.find_by_username(username) or User.find_by_email(email):
+            raise DemoExistsError(f"A user named {username} already exists.")
     rng = random.Random(seed)
     now = utcnow()
     opened = now - timedelta(days=61)
-    demo = User(username=DEMO_USERNAME, email=DEMO_EMAIL, created_at=opened)
-    demo.set_password(password)
-    db.session.add(demo)
-    db.session.flush()
-    record_history(demo.id, "register", demo, at=opened)
+    demo, team = open_account(DEMO_USERNAME, DEMO_EMAIL, password, at=opened)
+    team.name = DEMO_TEAM
+    # Everything below happens in the shop's team, done by its owner.
+    g.user_id, g.team_id = demo.id, team.id
+    hired = opened + timedelta(hours=2)
+    staff, _ = open_account(DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL, password, at=hired)
+    add_member(team, staff, "staff", at=hired)
+    record_member_history(
+        demo.id,
+        "create",
+        member_row(team.id, staff.id),
+        details={"role": "staff"},
+        at=hired,
+    )
 
     # The catalog is filled in on the first day, a minute per entry.
     catalog_times = (opened + timedelta(minutes=m) for m in itertools.count(1))
@@ -105,8 +128,6 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         )
         for name, contact, email, phone in SUPPLIERS
     ]
-    # The item statements act for the logged-in user: here, the demo user.
-    g.user_id = demo.id
     for number, (
         name,
         category,
@@ -130,6 +151,8 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
             "supplier_id": suppliers[supplier].id,
             "metadata": {"tags": tags, "specifications": specs},
         }
+        if name in EXPIRES_IN_DAYS:
+            fields["expiry_date"] = (now + timedelta(days=EXPIRES_IN_DAYS[name])).date()
         item = insert_item(fields, at=created)
         record_item_history(demo.id, "create", item, at=created)
         _simulate_trading(item, rng, now)
@@ -138,7 +161,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
 
 
 def _catalog_entry(model, demo: User, created: datetime, **fields):
-    entry = model(**fields, created_at=created, updated_at=created)
+    entry = model(**fields, team_id=g.team_id, created_at=created, updated_at=created)
     db.session.add(entry)
     db.session.flush()
     record_history(demo.id, "create", entry, at=created)

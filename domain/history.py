@@ -1,40 +1,74 @@
-"""The history of changes: one row per action, written in the action's transaction."""
+"""The history of changes: one row per action, written in the action's transaction.
+
+Each row belongs to the team the action happened in (``g.team_id`` unless
+given) and names the user who did it.
+"""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from flask import g
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.engine import Row
 
 from extensions import db
-from models import Category, History, Supplier, User, utcnow
+from models import Category, History, Membership, Supplier, Team, User, utcnow
 
 # Built once: executing a prebuilt statement skips the statement construction
 # and cache-key work that dominates such small writes.
 INSERT_HISTORY = insert(History.__table__)
 COUNT_HISTORY = (
-    update(User.__table__)
-    .where(User.id == bindparam("actor_id"))
+    update(Team.__table__)
+    .where(Team.id == bindparam("team_id"))
     # Computed by the database (history_count + 1), so concurrent requests
     # cannot overwrite each other's increments.
-    .values(history_count=User.history_count + 1)
+    .values(history_count=Team.history_count + 1)
 )
+
+# The team's history count, if the caller is a member (no row otherwise).
+SELECT_HISTORY_COUNT = select(Team.history_count).where(
+    Team.id == bindparam("team_id"),
+    exists().where(
+        Membership.team_id == bindparam("team_id"),
+        Membership.user_id == bindparam("user_id"),
+    ),
+)
+
+
+def team_history_count() -> int | None:
+    """Return how many history rows the request's team has (None: not a member)."""
+    parameters = {"team_id": g.team_id, "user_id": g.user_id}
+    return db.session.execute(SELECT_HISTORY_COUNT, parameters).scalar()
 
 
 def record_history(
     actor_id: int,
     action_type: str,
-    entity: User | Category | Supplier,
+    entity: User | Team | Category | Supplier,
     changes: dict[str, list[Any]] | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    team_id: int | None = None,
 ) -> None:
-    """Write the history row of a change to a user or a catalog entry.
+    """Write the history row of a change to a user, a team or a catalog entry.
 
     New entities must be flushed first, for their id.
     """
     subject = (entity.history_type, entity.id, entity.history_name)
-    _write_history(actor_id, action_type, subject, changes, details, at)
+    _write_history(actor_id, action_type, subject, changes, details, at, team_id)
+
+
+def record_member_history(
+    actor_id: int,
+    action_type: str,
+    member: Row,
+    changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Write the history row of a membership change (domain.teams.member_row)."""
+    subject = ("member", member.user_id, member.username)
+    _write_history(actor_id, action_type, subject, changes, details, at, member.team_id)
 
 
 def record_item_history(
@@ -57,6 +91,7 @@ def _write_history(
     changes: dict[str, list[Any]] | None,
     details: dict[str, Any] | None,
     at: datetime | None,
+    team_id: int | None = None,
 ) -> None:
     """Write a history row in the current transaction; the caller commits both.
 
@@ -66,10 +101,12 @@ def _write_history(
     build or flush).
     """
     entity_type, entity_id, entity_name = subject
+    team_id = g.team_id if team_id is None else team_id
     connection = db.session.connection()
     connection.execute(
         INSERT_HISTORY,
         {
+            "team_id": team_id,
             "user_id": actor_id,
             "action_type": action_type,
             "entity_type": entity_type,
@@ -80,4 +117,4 @@ def _write_history(
             "timestamp": at or utcnow(),
         },
     )
-    connection.execute(COUNT_HISTORY, {"actor_id": actor_id})
+    connection.execute(COUNT_HISTORY, {"team_id": team_id})

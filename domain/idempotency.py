@@ -75,6 +75,7 @@ def remember_response(
     key, fingerprint = pending
     db.session.add(
         IdempotencyKey(
+            team_id=g.team_id,
             user_id=g.user_id,
             key=key,
             fingerprint=fingerprint,
@@ -94,7 +95,9 @@ def _fingerprint() -> str:
 
 def _stored_response(key: str) -> IdempotencyKey | None:
     stmt = select(IdempotencyKey).where(
-        IdempotencyKey.user_id == g.user_id, IdempotencyKey.key == key
+        IdempotencyKey.team_id == g.team_id,
+        IdempotencyKey.user_id == g.user_id,
+        IdempotencyKey.key == key,
     )
     stored = db.session.scalar(stmt)
     if stored is not None and stored.created_at < utcnow() - KEY_LIFETIME:

@@ -3,13 +3,14 @@
 One row per item, with these columns (the header row names them):
 
     sku, item_name, description, quantity, price, cost_price, reorder_level,
-    status, category, supplier, metadata
+    status, expiry_date, category, supplier, metadata
 
-``category`` and ``supplier`` are names (the catalog is shared, so a file
-exported by one user imports for another); ``metadata`` is the item's metadata
-object as JSON. Numbers are written the same way every time, so exporting,
-importing and exporting again gives an identical file, and every text comes
-back exactly as it was stored. How each cell is escaped and read: csv_cells.py.
+``category`` and ``supplier`` are names (so a file exported by one team
+imports into another whose catalog has entries of those names); ``expiry_date``
+is YYYY-MM-DD; ``metadata`` is the item's metadata object as JSON. Numbers are
+written the same way every time, so exporting, importing and exporting again
+gives an identical file, and every text comes back exactly as it was stored.
+How each cell is escaped and read: csv_cells.py.
 """
 
 import csv
@@ -28,7 +29,7 @@ from domain import item_store
 from domain.csv_cells import cell_value, convert_cell, escape_cell, shortened
 from domain.history import record_item_history
 from domain.item_edits import edit_item, lock_item
-from domain.item_fields import full_metadata, item_changes
+from domain.item_fields import full_metadata, iso_date, item_changes
 from errors import APIError, invalid_input
 from extensions import db
 from models import Category, Supplier
@@ -43,6 +44,7 @@ COLUMNS = (
     "cost_price",
     "reorder_level",
     "status",
+    "expiry_date",
     "category",
     "supplier",
     "metadata",
@@ -81,6 +83,7 @@ def _rows(items: Iterable[Row]) -> Iterator[list[str]]:
             _money(item.cost_price_cents),
             str(item.reorder_level),
             item.status,
+            iso_date(item.expiry_date),
             item.category_name,
             item.supplier_name,
             json.dumps(
@@ -103,7 +106,7 @@ class ImportRow:
 
     number: int  # as a spreadsheet counts: the header is row 1
     fields: dict[str, Any]
-    item: Row | None = None  # the caller's item with this SKU, if any
+    item: Row | None = None  # the team's item with this SKU, if any
     changes: dict[str, list[Any]] = field(default_factory=dict)
     action: str = "create"  # decided by plan_import: create, update or unchanged
 
@@ -195,7 +198,9 @@ def _catalog_ids() -> dict[str, dict[str, int]]:
     return {
         column: {
             key: entry_id
-            for key, entry_id in db.session.execute(select(model.name_key, model.id))
+            for key, entry_id in db.session.execute(
+                select(model.name_key, model.id).where(model.team_id == g.team_id)
+            )
         }
         for column, model in (("category", Category), ("supplier", Supplier))
     }
@@ -236,7 +241,7 @@ _COLUMN_FOR_FIELD = {value: key for key, value in _FIELD_FOR_COLUMN.items()}
 
 
 def plan_import(rows: list[ImportRow]) -> list[ImportRow]:
-    """Match rows to the caller's items by SKU and work out what would change."""
+    """Match rows to the team's items by SKU and work out what would change."""
     skus = [row.fields["sku"] for row in rows if row.fields.get("sku")]
     existing = {}
     if skus:

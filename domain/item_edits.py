@@ -86,7 +86,7 @@ def why_not_changed(
 ) -> APIError:
     """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
     item = item_store.item_state(item_id)
-    if item is None or item.user_id != g.user_id:
+    if item is None or item.team_id != g.team_id:
         return APIError(404, "Item not found.")
     if versions is not None and item.version not in versions:
         return APIError(

@@ -1,5 +1,6 @@
 """An item's fields: as the API shows them, and as the inventory table stores them."""
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -26,12 +27,18 @@ def item_to_dict(item: Row) -> dict[str, Any]:
         "cost_price": from_cents(row["cost_price_cents"]),
         "reorder_level": row["reorder_level"],
         "status": row["status"],
+        "expiry_date": iso_date(row["expiry_date"]),
         "low_stock": row["quantity"] <= row["reorder_level"],
         "version": row["version"],
         "metadata": full_metadata(row["metadata_"]),
         "created_at": row["created_at"].isoformat(),
         "updated_at": row["updated_at"].isoformat(),
     }
+
+
+def iso_date(day: date | None) -> str | None:
+    """Return a date as the API shows it, "YYYY-MM-DD" (None stays None)."""
+    return None if day is None else day.isoformat()
 
 
 def to_cents(amount: float | None) -> int | None:
@@ -79,4 +86,7 @@ def item_changes(item, fields: dict[str, Any]) -> dict[str, list[Any]]:
     if fields.get("metadata") is not None:
         # Stored with every key: compare like with like.
         fields = {**fields, "metadata": full_metadata(fields["metadata"])}
+    if "expiry_date" in fields:
+        # Shown (and kept in history) as text.
+        fields = {**fields, "expiry_date": iso_date(fields["expiry_date"])}
     return preview_changes(item_to_dict(item), fields)

@@ -6,14 +6,32 @@ cache key each time; every value is a bound parameter item_store fills in.
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from field_types import MAX_AMOUNT
-from models import Category, Item, ItemTag, StockMovement, Supplier, User
+from models import (
+    Category,
+    Item,
+    ItemTag,
+    Membership,
+    StockMovement,
+    Supplier,
+    Team,
+    User,
+)
 
 items = Item.__table__
 item_tags = ItemTag.__table__
 users = User.__table__
+teams = Team.__table__
+memberships = Membership.__table__
+
+# Whether the caller (user_id) belongs to the team (team_id). The hottest reads
+# carry it in their own WHERE: no second round trip to check membership.
+CALLER_IS_MEMBER = exists().where(
+    memberships.c.team_id == bindparam("team"),
+    memberships.c.user_id == bindparam("caller"),
+)
 
 
 def _name_of(catalog) -> Any:
@@ -51,29 +69,32 @@ EDITABLE_COLUMNS = (
     "cost_price_cents",
     "reorder_level",
     "status",
+    "expiry_date",
     "metadata",
 )
 
 SELECT_ITEM = select(*ITEM_COLUMNS).where(
-    items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id")
+    items.c.id == bindparam("item_id"),
+    items.c.team_id == bindparam("team"),
+    CALLER_IS_MEMBER,
 )
-# The caller's items with any of these SKUs (lowercase), and whether another
-# of their items has this one: SKUs are unique per owner, ignoring case.
+# The team's items with any of these SKUs (lowercase), and whether another of
+# its items has this one: SKUs are unique in a team, ignoring case.
 SELECT_BY_SKUS = select(*ITEM_COLUMNS).where(
-    items.c.user_id == bindparam("owner_id"),
+    items.c.team_id == bindparam("team"),
     func.lower(items.c.sku).in_(bindparam("skus", expanding=True)),
 )
 SKU_IN_USE = (
     select(items.c.id)
     .where(
-        items.c.user_id == bindparam("owner_id"),
+        items.c.team_id == bindparam("team"),
         func.lower(items.c.sku) == bindparam("sku"),
         items.c.id != bindparam("item_id"),
     )
     .limit(1)
 )
 # What a refused conditional UPDATE is explained from (see item_edits).
-SELECT_STATE = select(items.c.user_id, items.c.version, items.c.quantity).where(
+SELECT_STATE = select(items.c.team_id, items.c.version, items.c.quantity).where(
     items.c.id == bindparam("item_id")
 )
 INSERT_ITEM = insert(items).returning(items.c.id)
@@ -92,11 +113,11 @@ WRITE_ITEM = (
     .returning(*ITEM_COLUMNS)
 )
 DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
-# The owner's item count (users.item_count), changed in the same transaction.
+# The team's item count (teams.item_count), changed in the same transaction.
 COUNT_ITEMS = (
-    update(users)
-    .where(users.c.id == bindparam("owner_id"))
-    .values(item_count=users.c.item_count + bindparam("delta"))
+    update(teams)
+    .where(teams.c.id == bindparam("team"))
+    .values(item_count=teams.c.item_count + bindparam("delta"))
 )
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
 INSERT_TAG = insert(item_tags)
@@ -105,7 +126,7 @@ INSERT_TAG = insert(item_tags)
 # caller gives (seed-demo writes the past). Both return the item as it now is.
 LOCK_ITEM = (
     update(items)
-    .where(items.c.id == bindparam("item_id"), items.c.user_id == bindparam("owner_id"))
+    .where(items.c.id == bindparam("item_id"), items.c.team_id == bindparam("team"))
     .values(version=items.c.version + 1)
     .returning(*ITEM_COLUMNS)
 )
@@ -113,7 +134,7 @@ MOVE_STOCK = (
     update(items)
     .where(
         items.c.id == bindparam("item_id"),
-        items.c.user_id == bindparam("owner_id"),
+        items.c.team_id == bindparam("team"),
         (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
     )
     .values(
@@ -146,7 +167,16 @@ OWNER_NAME = (
     .scalar_subquery()
     .label("owner_username")
 )
-# How many items the caller has (users.item_count): no COUNT(*) for a full list.
-SELECT_ITEM_COUNT = select(users.c.item_count).where(
-    users.c.id == bindparam("owner_id")
+# Each item's team, for the same listing.
+TEAM_NAME = (
+    select(teams.c.name)
+    .where(teams.c.id == items.c.team_id)
+    .correlate(items)
+    .scalar_subquery()
+    .label("team_name")
+)
+# How many items the team has (teams.item_count): no COUNT(*) for a full list.
+# No row: the caller is not a member.
+SELECT_ITEM_COUNT = select(teams.c.item_count).where(
+    teams.c.id == bindparam("team"), CALLER_IS_MEMBER
 )

@@ -9,11 +9,16 @@ cost several times the SQL itself; see docs/BENCHMARKS.md. The Item model only
 declares the table. Rows come back with Item's attribute names (``metadata_``,
 ``category_name`` ...), which ``item_fields.item_to_dict()`` shows.
 
+Every item belongs to a team (``g.team_id``, see domain/teams.py): each
+statement is limited to the request's team, so another team's item is as
+absent as a missing one. Views check the caller's team role before writing;
+reads of one item and of the full list check membership in their own WHERE.
+
 Other modules decide what to run: item_edits.py locks an item and checks
 If-Match, stock.py moves stock, item_csv.py imports.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import g
@@ -27,6 +32,7 @@ from columns import fold
 from domain.item_fields import item_changes, stored_values
 from domain.item_queries import (
     every_item_page,
+    find_expiring,
     find_items,
     find_low_stock,
     shows_every_item,
@@ -50,7 +56,8 @@ from domain.item_statements import (
     WRITE_ITEM,
     items,
 )
-from errors import HTTP_MESSAGES, APIError
+from domain.teams import TEAM_NOT_FOUND, require_member
+from errors import APIError
 from extensions import db
 from models import (
     MAX_ID,
@@ -68,12 +75,12 @@ def connection() -> Connection:
 
 
 def find_item(item_id: int) -> Row | None:
-    """Return the caller's item as this transaction sees it (None: not theirs)."""
+    """Return the team's item as this transaction sees it (None: not the team's)."""
     return _select_item(connection(), item_id)
 
 
 def read_item(item_id: int) -> Row | None:
-    """Return the caller's item, for a view that only reads (None: not theirs).
+    """Return the team's item, for a view that only reads (None: not the team's).
 
     One SELECT needs no transaction: it borrows a pooled connection for the
     statement, which costs less than starting the session's transaction.
@@ -83,15 +90,15 @@ def read_item(item_id: int) -> Row | None:
 
 
 def find_items_by_sku(skus: list[str]) -> list[Row]:
-    """Return the caller's items whose SKU is one of ``skus``, ignoring case."""
-    parameters = {"owner_id": g.user_id, "skus": [sku.lower() for sku in skus]}
+    """Return the team's items whose SKU is one of ``skus``, ignoring case."""
+    parameters = {"team": g.team_id, "skus": [sku.lower() for sku in skus]}
     return connection().execute(SELECT_BY_SKUS, parameters).all()
 
 
 def sku_in_use(sku: str, item_id: int | None = None) -> bool:
-    """Whether another of the caller's items (not ``item_id``) has this SKU."""
+    """Whether another of the team's items (not ``item_id``) has this SKU."""
     parameters = {
-        "owner_id": g.user_id,
+        "team": g.team_id,
         "sku": sku.lower(),
         "item_id": item_id or 0,  # ids start at 1: 0 leaves out no item
     }
@@ -99,7 +106,7 @@ def sku_in_use(sku: str, item_id: int | None = None) -> bool:
 
 
 def item_state(item_id: int) -> Row | None:
-    """Return any item's owner, version and quantity (None: no such item)."""
+    """Return any item's team, version and quantity (None: no such item)."""
     if item_id > MAX_ID:
         return None
     return connection().execute(SELECT_STATE, {"item_id": item_id}).first()
@@ -108,12 +115,12 @@ def item_state(item_id: int) -> Row | None:
 def _select_item(connection: Connection, item_id: int) -> Row | None:
     if item_id > MAX_ID:
         return None
-    parameters = {"item_id": item_id, "owner_id": g.user_id}
+    parameters = {"item_id": item_id, "team": g.team_id, "caller": g.user_id}
     return connection.execute(SELECT_ITEM, parameters).first()
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
-    """Create an item for the caller from validated fields; return it as stored."""
+    """Create an item in the team from validated fields; return it as stored."""
     # A CSV import sends only its file's columns; the rest take their defaults.
     values = stored_values({"metadata": {}, **fields})
     now = at or utcnow()
@@ -124,6 +131,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
             {
                 **values,
                 "search_key": Item.search_key_for(values),
+                "team_id": g.team_id,
                 "user_id": g.user_id,
                 "starting_quantity": values["quantity"],
                 "version": 1,
@@ -134,7 +142,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
         .scalar_one()
     )
     _write_tags(item_id, values["metadata"]["tags"], replace=False)
-    connection().execute(COUNT_ITEMS, {"owner_id": g.user_id, "delta": 1})
+    connection().execute(COUNT_ITEMS, {"team": g.team_id, "delta": 1})
     return find_item(item_id)
 
 
@@ -156,7 +164,7 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
 def delete_item(locked: Row) -> None:
     """Delete a locked item; its tags and ledger go too (ON DELETE CASCADE)."""
     connection().execute(DELETE_ITEM, {"item_id": locked.id})
-    connection().execute(COUNT_ITEMS, {"owner_id": locked.user_id, "delta": -1})
+    connection().execute(COUNT_ITEMS, {"team": locked.team_id, "delta": -1})
 
 
 def _attribute(column: str) -> str:
@@ -206,13 +214,13 @@ def set_quantity(locked: Row, quantity: int) -> Row:
 def _conditional_update(
     stmt, item_id: int, versions: list[int] | None, **parameters
 ) -> Row | None:
-    """Run a prebuilt UPDATE on the caller's item, only at ``versions`` if given."""
+    """Run a prebuilt UPDATE on the team's item, only at ``versions`` if given."""
     if item_id > MAX_ID:
         return None
     if versions is not None:
         # If-Match: a statement of its own (rare, so not worth prebuilding).
         stmt = stmt.where(items.c.version.in_(versions))
-    parameters |= {"item_id": item_id, "owner_id": g.user_id}
+    parameters |= {"item_id": item_id, "team": g.team_id}
     return connection().execute(stmt, parameters).first()
 
 
@@ -257,7 +265,7 @@ def verify_ledger(item_id: int) -> dict:
 
 
 def count_items_using(catalog_column, entry_id: int) -> int:
-    """Return how many items, anyone's, use this category or supplier.
+    """Return how many items use this category or supplier (all in its team).
 
     ``catalog_column`` is Item.category_id or Item.supplier_id.
     """
@@ -275,19 +283,30 @@ def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     """Return the page of items the list asks for, and the pagination metadata."""
     with db.engine.connect() as read_only:
         if not shows_every_item(query):
+            if not query.all_users:
+                require_member()
             stmt = find_items(query, everyone=query.all_users)
             return paginate_rows(read_only, stmt, query)
-        # The usual list, unfiltered: two prebuilt statements.
-        parameters = {"owner_id": g.user_id}
+        # The usual list, unfiltered: two prebuilt statements. The count
+        # also checks that the caller is in the team.
+        parameters = {"team": g.team_id, "caller": g.user_id}
         total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
-        if total is None:  # the account is gone: 401, as g.user answers
-            raise APIError(401, HTTP_MESSAGES[401])
+        if total is None:
+            raise APIError(404, TEAM_NOT_FOUND)
         page = every_item_page(query.sort)
         rows = read_only.execute(page, {**parameters, **page_window(query)}).all()
         return rows, page_metadata(query, total)
 
 
 def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:
-    """Return a page of the caller's low-stock items, and the pagination metadata."""
+    """Return a page of the team's low-stock items, and the pagination metadata."""
     with db.engine.connect() as read_only:
         return paginate_rows(read_only, find_low_stock(), query)
+
+
+def expiring_page(
+    query: PageQuery, within_days: int, today: date
+) -> tuple[list[Row], dict[str, int]]:
+    """Return a page of the team's items expiring within ``within_days``."""
+    with db.engine.connect() as read_only:
+        return paginate_rows(read_only, find_expiring(within_days, today), query)

@@ -39,7 +39,11 @@ BAD_QUERY = {
     )
 }
 NOT_LOGGED_IN = {"not_logged_in": error_example("No session", HTTP_MESSAGES[401])}
-NOT_ADMIN = {"not_admin": error_example("A staff user", "This needs the admin role.")}
+NOT_ADMIN = {
+    "not_admin": error_example(
+        "A user without the site admin role", "This needs the site admin role."
+    )
+}
 NOT_FOUND_BY_TAG = {
     "inventory": "Item not found.",
     "stock": "Item not found.",
@@ -91,7 +95,7 @@ SKU_TAKEN = {
     "sku_taken": error_example(
         "The SKU is taken",
         "SKU already in use.",
-        field_error("sku", "You already have an item with SKU LAP-1."),
+        field_error("sku", "Your team already has an item with SKU LAP-1."),
     )
 }
 NOT_ENOUGH_STOCK = {

@@ -38,8 +38,9 @@ from version import __version__
 ERROR_MEANINGS = {
     400: "Invalid input; `errors` names each bad field.",
     401: "Not logged in (or wrong username or password).",
-    403: "Logged in without the admin role, or a cross-site request.",
-    404: "No such resource, or not yours.",
+    403: "Logged in without the role it needs (the site admin role, or the team "
+    "admin role to change a team's data), or a cross-site request.",
+    404: "No such resource, or not in your team (or not a team of yours).",
     409: "Conflicts with existing data (taken name, in use, not enough stock...).",
     412: "If-Match names a version the item no longer has (see current_version).",
     413: "The request body is larger than the limit.",
@@ -54,6 +55,12 @@ HEADERS = {
         "first response instead of writing again.",
         "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"},
     },
+    "X-Team-ID": {
+        "description": "The team this request acts on, instead of the session's "
+        "current team (POST /teams/{team_id}/switch). A team you are not a member "
+        "of answers 404, as a missing one.",
+        "schema": {"type": "string"},
+    },
     "If-Match": {
         "description": "The item's ETag (its version, quoted): the write happens only "
         "if the item is still at that version.",
@@ -62,21 +69,40 @@ HEADERS = {
 }
 
 ASSET_MEDIA_TYPES = ("text/javascript", "text/css")
+# The blueprints whose routes act on a team's inventory: each takes X-Team-ID,
+# answers 404 outside the caller's teams and 403 to a staff member's changes.
+TEAM_SCOPED = (
+    "inventory",
+    "inventory_csv",
+    "stock",
+    "history",
+    "categories",
+    "suppliers",
+)
+TEAM_NOT_FOUND = {
+    "team_not_found": error_example("Not a team of yours", "Team not found.")
+}
+NOT_TEAM_ADMIN = {
+    "not_team_admin": error_example(
+        "A staff member of the team", "This needs the team admin role."
+    )
+}
 # The order the documentation page shows the groups in.
 TAGS = (
     ("auth", "Register, log in, log out."),
-    ("inventory", "Your items: create, find, change, delete, CSV."),
-    ("stock", "Stock movements, the ledger, low-stock alerts."),
-    ("history", "Everything that happened, newest first."),
-    ("categories", "The shared catalog (changes: admins)."),
-    ("suppliers", "The shared catalog (changes: admins)."),
-    ("users", "Accounts and roles (admins)."),
+    ("inventory", "Your team's items: create, find, change, delete, CSV."),
+    ("stock", "Stock movements, the ledger, low-stock and expiry alerts."),
+    ("history", "Everything that happened in your team, newest first."),
+    ("teams", "Teams share an inventory: members, team roles, the current team."),
+    ("categories", "Your team's catalog (changes: team admins)."),
+    ("suppliers", "Your team's catalog (changes: team admins)."),
+    ("users", "Accounts and site roles (site admins)."),
     ("operations", "Health, version and this documentation."),
 )
 
 
 def _error_examples(
-    op: Operation, tag: str, status: int, body_limit_kb: int
+    op: Operation, tag: str, status: int, body_limit_kb: int, team_scoped: bool
 ) -> dict[str, dict]:
     """Return the documented examples of ``op`` answering ``status``."""
     if status in op.examples:
@@ -85,7 +111,14 @@ def _error_examples(
         return BAD_BODY if op.body is not None else BAD_QUERY
     if status == 404:
         message = NOT_FOUND_BY_TAG.get(tag, HTTP_MESSAGES[404])
-        return {"not_found": error_example("No such resource, or not yours", message)}
+        examples = {
+            "not_found": error_example("No such resource, or not yours", message)
+        }
+        if team_scoped:
+            examples = {**examples, **TEAM_NOT_FOUND}
+        return examples
+    if status == 403 and team_scoped:
+        return {**NOT_TEAM_ADMIN, **ERROR_EXAMPLES[403]}
     if status == 413:
         message = f"Request body is too large (limit {body_limit_kb} KB)."
         return {"too_large": error_example("The body is over the limit", message)}
@@ -167,16 +200,19 @@ def _path_and_parameters(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
 def _operation(
     op: Operation, endpoint: str, method: str, parameters: list, body_limit_kb: int
 ) -> dict:
-    tag = op.tag or endpoint.partition(".")[0]
+    blueprint = endpoint.partition(".")[0]
+    tag = op.tag or blueprint
+    team_scoped = op.login and blueprint in TEAM_SCOPED
     document: dict[str, Any] = {
         "operationId": f"{endpoint.replace('.', '_')}_{method.lower()}",
         "summary": op.summary,
         "tags": [tag],
-        "responses": _responses(op, tag, body_limit_kb),
+        "responses": _responses(op, tag, body_limit_kb, team_scoped, method),
     }
+    headers = (*op.headers, "X-Team-ID") if team_scoped else op.headers
     parameters = parameters + [
         {"name": name, "in": "header", "required": False, **HEADERS[name]}
-        for name in op.headers
+        for name in headers
     ]
     if op.query is not None:
         parameters += _query_parameters(op.query)
@@ -196,7 +232,9 @@ def _operation(
     return document
 
 
-def _responses(op: Operation, tag: str, body_limit_kb: int) -> dict[str, Any]:
+def _responses(
+    op: Operation, tag: str, body_limit_kb: int, team_scoped: bool, method: str
+) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.success): {"description": "Success."}}
     if isinstance(op.returns, type):
         responses[str(op.success)]["content"] = {
@@ -211,11 +249,14 @@ def _responses(op: Operation, tag: str, body_limit_kb: int) -> dict[str, Any]:
             op.returns: {"schema": {"type": "string"}}
         }
     statuses = list(op.errors)
+    if team_scoped:
+        # Outside the caller's teams: 404; a change by a staff member: 403.
+        statuses += [404] if method == "GET" else [403, 404]
     if op.body is not None or op.body_media_type != "application/json":
         statuses.append(413)  # any request body can be over the limit
     statuses.append(503)  # every operation can meet a store that is down
-    for status in statuses:
-        examples = _error_examples(op, tag, status, body_limit_kb)
+    for status in sorted(set(statuses), key=statuses.index):
+        examples = _error_examples(op, tag, status, body_limit_kb, team_scoped)
         responses.setdefault(
             str(status),
             {

@@ -6,7 +6,7 @@ query strings are described by the models in ``schemas.py``, which also
 validate them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +16,7 @@ from models import (
     ENTITY_TYPES,
     ITEM_STATUSES,
     MOVEMENT_REASONS,
-    ROLES,
+    SITE_ROLES,
 )
 
 # Every envelope's timestamp, in the examples (real ones are the time of the answer).
@@ -62,11 +62,16 @@ class Owner(Shape):
     username: str
 
 
+class TeamRef(Shape):
+    id: int
+    name: str
+
+
 class User(Shape):
     id: int
     username: str
     email: str
-    role: Literal[ROLES]
+    role: Literal[SITE_ROLES]
     created_at: datetime
 
 
@@ -107,12 +112,19 @@ class Item(Shape):
     cost_price: float | None
     reorder_level: int
     status: Literal[ITEM_STATUSES]
+    expiry_date: date | None
     low_stock: bool
     version: int
     metadata: Metadata
     created_at: datetime
     updated_at: datetime
-    owner: Owner | None = None  # only in admin lists with all=true
+    # Only in the site admin's lists with all=true:
+    owner: Owner | None = None
+    team: TeamRef | None = None
+
+
+class ExpiringItem(Item):
+    days_left: int  # negative: expired that many days ago
 
 
 class Category(Shape):
@@ -136,7 +148,9 @@ class Supplier(Shape):
 
 class HistoryRow(Shape):
     id: int
+    team_id: int
     user_id: int
+    username: str  # who did it
     action_type: Literal[ACTION_TYPES]
     entity_type: Literal[ENTITY_TYPES]
     entity_id: int | None
@@ -153,7 +167,9 @@ class HistoryRow(Shape):
     ]
     timestamp: datetime
     relative_time: str
-    owner: Owner | None = None  # only with all=true
+    # Only with all=true:
+    owner: Owner | None = None
+    team: TeamRef | None = None
 
 
 class Movement(Shape):
@@ -258,6 +274,11 @@ class MovementList(Successful):
 
 class AlertList(Successful):
     alerts: list[Alert]
+    pagination: Pagination
+
+
+class ExpiringList(Message):
+    items: list[ExpiringItem]
     pagination: Pagination
 
 

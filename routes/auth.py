@@ -1,22 +1,32 @@
-"""Accounts and sessions: register, log in, log out, and who am I."""
+"""Accounts and sessions: register, log in, log out, who am I, and which team.
+
+Every request carries two facts the views rely on: ``g.user_id``, the
+logged-in user, and ``g.team_id``, the team whose inventory the request acts
+on (its ``X-Team-ID`` header, else the session's current team). Whether the
+user really belongs to that team is checked by the decorators below, or by
+the hottest reads' own statements (domain/teams.py).
+"""
 
 import functools
 import time
 
 import redis
-from flask import Blueprint, Response, current_app, g, session
+from flask import Blueprint, Response, current_app, g, request, session
 from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
+from domain import teams
+from domain.accounts import open_account
 from domain.history import record_history
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
-from models import User
+from models import MAX_ID, User
 from plumbing.error_examples import error_example, field_error
 from plumbing.login_limits import count_login_attempt, forget_login_attempts
 from plumbing.operations import documented
-from plumbing.response_shapes import Message, UserBody, UserMessage
+from plumbing.response_shapes import Message, UserMessage
 from plumbing.sessions import mark_refreshed
+from plumbing.team_shapes import MeBody
 from schemas import LoginRequest, RegisterRequest, parse_body
 
 bp = Blueprint("auth", __name__)
@@ -31,6 +41,23 @@ def load_logged_in_user() -> None:
     """
     g.user_id = session.get("user_id")
     g.user = LocalProxy(_logged_in_user)
+    if g.user_id is not None and "team_id" not in session:
+        # A session from before teams existed: start it in the first team.
+        session["team_id"] = teams.first_team_id(g.user_id)
+    g.team_id = requested_team_id()
+
+
+TEAM_HEADER = "X-Team-ID"
+
+
+def requested_team_id() -> int | None:
+    """Return the team this request acts on: X-Team-ID if sent, else the session's."""
+    named = request.headers.get(TEAM_HEADER)
+    if named is None:
+        return session.get("team_id")
+    if named.isascii() and named.isdigit() and int(named) <= MAX_ID:
+        return int(named)
+    return 0  # not an id: no team has it, so the request answers 404
 
 
 def _logged_in_user() -> User:
@@ -56,7 +83,7 @@ def login_required(view):
 
 
 def admin_required(view):
-    """Answer 401 unless logged in, and 403 unless the user is an admin."""
+    """Answer 401 unless logged in, and 403 unless the user is a site admin."""
 
     @functools.wraps(view)
     @login_required
@@ -68,9 +95,33 @@ def admin_required(view):
 
 
 def require_admin() -> None:
-    """Raise 403 unless the logged-in user is an admin."""
+    """Raise 403 unless the logged-in user has the site admin role."""
     if not g.user.is_admin:
-        raise APIError(403, "This needs the admin role.")
+        raise APIError(403, "This needs the site admin role.")
+
+
+def team_member_required(view):
+    """Answer 401 unless logged in, and 404 unless a member of the request's team."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped_view(*args, **kwargs):
+        teams.require_member()
+        return view(*args, **kwargs)
+
+    return wrapped_view
+
+
+def team_admin_required(view):
+    """Answer 401/404 as team_member_required, and 403 unless the team's admin."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped_view(*args, **kwargs):
+        teams.require_team_admin()
+        return view(*args, **kwargs)
+
+    return wrapped_view
 
 
 def _config_value(name: str):
@@ -108,12 +159,8 @@ def register():
     """Create an account."""
     data = parse_body(RegisterRequest)
     ensure_available(data.username, data.email)
-    user = User(username=data.username, email=data.email)
-    user.set_password(data.password)
-    db.session.add(user)
     try:
-        db.session.flush()  # assigns user.id for the history row
-        record_history(user.id, "register", user)
+        user, _ = open_account(data.username, data.email, data.password)
         db.session.commit()
     except IntegrityError:
         # A concurrent request registered the same name or email after our
@@ -164,9 +211,10 @@ def login():
     if user is None:
         raise APIError(401, "Invalid username or password.")
     forget_login_attempts(data.username)
-    record_history(user.id, "login", user)
+    team_id = teams.first_team_id(user.id)
+    record_history(user.id, "login", user, team_id=team_id)
     db.session.commit()
-    start_session(user)
+    start_session(user, team_id)
     return {
         "status": "successful",
         "message": "Login successful!",
@@ -183,7 +231,10 @@ def logout():
     The session is deleted from the server-side store, so every copy of the
     cookie stops working.
     """
-    record_history(g.user_id, "logout", g.user)
+    # In the current team, unless the caller has just left it (or named
+    # another in X-Team-ID): then in their first.
+    team_id = g.team_id if teams.team_role() else teams.first_team_id(g.user_id)
+    record_history(g.user_id, "logout", g.user, team_id=team_id)
     db.session.commit()
     # Clearing marks the session for deletion from the server-side store.
     session.clear()
@@ -192,10 +243,14 @@ def logout():
 
 @bp.get("/me")
 @login_required
-@documented(UserBody, errors=(401,))
+@documented(MeBody, errors=(401,))
 def me():
-    """Show the logged-in user."""
-    return {"status": "successful", "user": g.user.to_dict()}
+    """Show the logged-in user, and the current team with their role in it."""
+    role = teams.team_role()
+    team = None
+    if role is not None:
+        team = teams.team_summary(g.team_id, role)
+    return {"status": "successful", "user": g.user.to_dict(), "team": team}
 
 
 def ensure_available(username: str, email: str) -> None:
@@ -245,10 +300,11 @@ def add_rate_limit_headers(response: Response) -> Response:
     return response
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, team_id: int | None) -> None:
     """Log ``user`` in under a fresh session id (defeats session fixation)."""
     session.clear()
     session["user_id"] = user.id
+    session["team_id"] = team_id
     mark_refreshed()
     # regenerate() ignores an empty session, so the user id goes in first.
     current_app.session_interface.regenerate(session)

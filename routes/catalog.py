@@ -1,6 +1,7 @@
 """The CRUD that categories and suppliers share: two method views and register_api().
 
-Everyone logged in may read the catalog; only admins change it. Both resources
+Each team has its own catalog: its members may read it, its admins change it
+(team roles, see domain/teams.py), and another team's entries answer 404. Both resources
 behave identically, so one pair of views serves both, as in Flask's method
 views pattern: ``EntryList`` answers ``/<plural>`` and ``EntryDetail``
 answers ``/<plural>/<id>``; ``register_api()`` routes a resource's blueprint
@@ -27,7 +28,7 @@ from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import Message
 from plumbing.search import matches_search
-from routes.auth import admin_required, login_required
+from routes.auth import team_admin_required, team_member_required
 from schemas import SearchQuery, parse_body, parse_query
 
 
@@ -64,20 +65,22 @@ class CatalogView(MethodView):
         self.model = resource.model
 
     def get_entry(self, entry_id: int) -> CatalogEntry:
-        """Return the entry with this id, or raise 404."""
+        """Return the team's entry with this id, or raise 404."""
         entry = db.session.get(self.model, entry_id) if entry_id <= MAX_ID else None
-        if entry is None:
+        if entry is None or entry.team_id != g.team_id:
             raise APIError(404, f"{self.resource.title} not found.")
         return entry
 
     def ensure_name_available(
         self, name: str | None, entry_id: int | None = None
     ) -> None:
-        """Raise 409 if another entry has this name (ignoring Unicode case)."""
+        """Raise 409 if another of the team's entries has this name (ignoring case)."""
         if name is None:
             return
         same_name = select(self.model.id).where(
-            self.model.name_key == fold(name), self.model.id != entry_id
+            self.model.team_id == g.team_id,
+            self.model.name_key == fold(name),
+            self.model.id != entry_id,
         )
         if db.session.scalar(same_name) is not None:
             message = f"A {self.resource.singular} named {name!r} already exists."
@@ -91,11 +94,15 @@ class CatalogView(MethodView):
 class EntryList(CatalogView):
     """/<plural>: the entries by name, and new ones."""
 
-    @login_required
+    @team_member_required
     def get(self):
         """List entries by name, paginated, optionally searched with q."""
         query = parse_query(SearchQuery)
-        stmt = select(self.model).order_by(self.model.name_key, self.model.id)
+        stmt = (
+            select(self.model)
+            .where(self.model.team_id == g.team_id)
+            .order_by(self.model.name_key, self.model.id)
+        )
         if query.q is not None:
             stmt = stmt.where(matches_search(self.model, query.q))
         entries, pagination = paginate(stmt, query)
@@ -105,12 +112,12 @@ class EntryList(CatalogView):
             "pagination": pagination,
         }
 
-    @admin_required
+    @team_admin_required
     def post(self):
-        """Add an entry (admins only)."""
+        """Add an entry (team admins only)."""
         fields = parse_body(self.resource.create_schema).model_dump()
         self.ensure_name_available(fields["name"])
-        entry = self.model()
+        entry = self.model(team_id=g.team_id)
         entry.apply_changes(fields)
         db.session.add(entry)
         db.session.flush()  # assigns entry.id for the history row
@@ -128,7 +135,7 @@ class EntryList(CatalogView):
 class EntryDetail(CatalogView):
     """/<plural>/<id>: one entry, to read, change or delete."""
 
-    @login_required
+    @team_member_required
     def get(self, entry_id: int):
         """Show one entry."""
         return {
@@ -136,9 +143,9 @@ class EntryDetail(CatalogView):
             self.resource.singular: self.get_entry(entry_id).to_dict(),
         }
 
-    @admin_required
+    @team_admin_required
     def put(self, entry_id: int):
-        """Change the fields sent (admins only)."""
+        """Change the fields sent (team admins only)."""
         entry = self.get_entry(entry_id)
         schema = self.resource.update_schema
         fields = parse_body(schema).model_dump(exclude_unset=True)
@@ -154,9 +161,9 @@ class EntryDetail(CatalogView):
 
     patch = put  # both change only the fields sent
 
-    @admin_required
+    @team_admin_required
     def delete(self, entry_id: int):
-        """Delete an entry no item uses (admins only); 409 otherwise."""
+        """Delete an entry no item uses (team admins only); 409 otherwise."""
         entry = self.get_entry(entry_id)
         item_count = item_store.count_items_using(self.resource.item_column, entry.id)
         title = self.resource.title
@@ -212,17 +219,17 @@ def _operations(resource: CatalogResource) -> dict[str, Callable]:
     return {
         "list_entries": documented(
             resource.list_shape,
-            errors=(400, 401),
+            errors=(400, 401, 404),
             query=SearchQuery,
             summary=f"List {plural} by name",
         ),
         "create_entry": documented(
             resource.message_shape,
             success=201,
-            errors=(400, *ADMIN, 409, 415),
+            errors=(400, *ADMIN, 404, 409, 415),
             body=resource.create_schema,
             examples={409: name_taken},
-            summary=f"Create a {noun} (admins)",
+            summary=f"Create a {noun} (team admins)",
         ),
         "get_entry_view": documented(
             resource.one_shape, errors=(401, 404), summary=f"Show one {noun}"
@@ -232,13 +239,13 @@ def _operations(resource: CatalogResource) -> dict[str, Callable]:
             errors=(400, *ADMIN, 404, 409, 415),
             body=resource.update_schema,
             examples={409: name_taken},
-            summary=f"Change a {noun} (admins)",
+            summary=f"Change a {noun} (team admins)",
         ),
         "delete_entry": documented(
             Message,
             errors=(*ADMIN, 404, 409),
             extra_statuses={409: f"{title} still used by items."},
             examples={409: in_use},
-            summary=f"Delete an unused {noun} (admins)",
+            summary=f"Delete an unused {noun} (team admins)",
         ),
     }

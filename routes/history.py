@@ -1,13 +1,16 @@
-"""The caller's history of actions, newest first."""
+"""The current team's history of actions, newest first, with who did each."""
 
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, g
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from models import History, utcnow
+from domain.history import team_history_count
+from domain.teams import TEAM_NOT_FOUND, require_member
+from errors import APIError
+from models import History, User, utcnow
 from plumbing.operations import documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import HistoryList
@@ -19,16 +22,21 @@ bp = Blueprint("history", __name__)
 
 @bp.get("/history")
 @login_required
-@documented(HistoryList, errors=(400, 401, 403), query=HistoryQuery)
+@documented(HistoryList, errors=(400, 401, 403, 404), query=HistoryQuery)
 def list_history():
-    """List your history, newest first (admins: all=true for everyone's)."""
+    """List your team's history, newest first (site admins: all=true for all)."""
     query = parse_query(HistoryQuery)
+    filtered = query.item_id or query.action_type or query.entity_type or query.actor
+    known_total = None
     if query.all_users:
         require_admin()
-    unfiltered = not (
-        query.all_users or query.item_id or query.action_type or query.entity_type
-    )
-    known_total = g.user.history_count if unfiltered else None
+    elif filtered:
+        require_member()
+    else:
+        # The team's counter, read in one statement with the membership check.
+        known_total = team_history_count()
+        if known_total is None:
+            raise APIError(404, TEAM_NOT_FOUND)
     rows, pagination = paginate(find_history(query), query, total=known_total)
     now = utcnow()
     return {
@@ -41,11 +49,14 @@ def list_history():
 
 def find_history(query: HistoryQuery):
     """Build the SELECT for a filtered history page, newest first."""
-    stmt = select(History)
+    stmt = select(History).options(joinedload(History.user))
     if query.all_users:
-        stmt = stmt.options(selectinload(History.user))
+        stmt = stmt.options(joinedload(History.team))
     else:
-        stmt = stmt.where(History.user_id == g.user_id)
+        stmt = stmt.where(History.team_id == g.team_id)
+    if query.actor is not None:
+        actor = select(User.id).where(func.lower(User.username) == query.actor.lower())
+        stmt = stmt.where(History.user_id == actor.scalar_subquery())
     if query.item_id is not None:
         stmt = stmt.where(
             History.entity_type == "item", History.entity_id == query.item_id
@@ -58,10 +69,18 @@ def find_history(query: HistoryQuery):
 
 
 def history_view(row: History, now: datetime, with_owner: bool) -> dict[str, Any]:
-    """Return a history row's JSON with its relative time (and owner, for admins)."""
-    view = {**row.to_dict(), "relative_time": relative_time(row.timestamp, now)}
+    """Return a history row's JSON: who did it, when, relative to ``now``.
+
+    The site admin's audit (``with_owner``) also shows the row's team.
+    """
+    view = {
+        **row.to_dict(),
+        "username": row.user.username,
+        "relative_time": relative_time(row.timestamp, now),
+    }
     if with_owner:
         view["owner"] = {"id": row.user.id, "username": row.user.username}
+        view["team"] = {"id": row.team.id, "name": row.team.name}
     return view
 
 

@@ -1,4 +1,4 @@
-"""Inventory items: create, find, read, update and delete the caller's own items."""
+"""Inventory items: create, find, read, update and delete the current team's items."""
 
 from typing import Any
 
@@ -10,6 +10,7 @@ from domain.history import record_item_history
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
 from domain.item_fields import item_to_dict
+from domain.teams import require_member
 from errors import APIError
 from extensions import db
 from models import (
@@ -19,7 +20,7 @@ from models import (
 from plumbing.error_examples import SKU_TAKEN
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.response_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
-from routes.auth import login_required, require_admin
+from routes.auth import login_required, require_admin, team_admin_required
 from schemas import (
     InventoryQuery,
     ItemCreate,
@@ -32,9 +33,10 @@ bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 
 
 def get_owned_item(item_id: int) -> Row:
-    """Return the caller's item, or 404 whether it is missing or someone else's."""
+    """Return the team's item, or 404 whether it is missing or another team's."""
     item = item_store.read_item(item_id)
     if item is None:
+        require_member()  # "Team not found." if that is why
         raise APIError(404, "Item not found.")
     return item
 
@@ -45,28 +47,34 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
         {"field": field, "message": f"No {model.history_type} with id {fields[field]}."}
         for field, model in (("category_id", Category), ("supplier_id", Supplier))
         if fields.get(field) is not None
-        and db.session.get(model, fields[field]) is None
+        and not in_team(db.session.get(model, fields[field]))
     ]
     if errors:
         raise APIError(400, "Validation failed.", errors)
     sku = fields.get("sku")
     if sku is not None and item_store.sku_in_use(sku, item_id):
-        message = f"You already have an item with SKU {sku}."
+        message = f"Your team already has an item with SKU {sku}."
         raise APIError(
             409, "SKU already in use.", [{"field": "sku", "message": message}]
         )
 
 
+def in_team(entry: Category | Supplier | None) -> bool:
+    """Whether a catalog entry exists in the request's team."""
+    return entry is not None and entry.team_id == g.team_id
+
+
 def item_view(item: Row, with_owner: bool = False) -> dict[str, Any]:
-    """Return the item's JSON, with its owner when an admin lists everyone's."""
+    """Return the item's JSON; with its team and owner in the site admin's audit."""
     view = item_to_dict(item)
     if with_owner:
         view["owner"] = {"id": item.user_id, "username": item.owner_username}
+        view["team"] = {"id": item.team_id, "name": item.team_name}
     return view
 
 
 @bp.post("")
-@login_required
+@team_admin_required
 @idempotent
 @documented(
     ItemSaved,
@@ -136,7 +144,7 @@ def get_item(item_id: int):
 
 
 @bp.route("/<int:item_id>", methods=["PUT", "PATCH"])
-@login_required
+@team_admin_required
 @documented(
     ItemSaved,
     errors=ITEM_WRITE,
@@ -162,7 +170,7 @@ def update_item(item_id: int):
 
 
 @bp.delete("/<int:item_id>")
-@login_required
+@team_admin_required
 @documented(ItemDeleted, errors=(401, 404, 412), headers=("If-Match",))
 def delete_item(item_id: int):
     """Delete an item (its history stays)."""

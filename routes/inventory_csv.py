@@ -15,7 +15,7 @@ from plumbing.error_examples import BAD_CSV_ROWS, NOT_CSV
 from plumbing.operations import documented
 from plumbing.response_shapes import ImportReport
 from plumbing.security import accepts
-from routes.auth import login_required
+from routes.auth import team_admin_required, team_member_required
 from schemas import ImportQuery, InventoryFilters, parse_query
 
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
@@ -24,10 +24,10 @@ EXPORT_BATCH = 500  # items read from the database at a time while streaming
 
 
 @bp.get("/export.csv")
-@login_required
+@team_member_required
 @documented("text/csv", errors=(400, 401), query=InventoryFilters, tag="inventory")
 def export_csv():
-    """Export your items as CSV."""
+    """Export your team's items as CSV."""
     stmt = item_queries.find_items(parse_query(InventoryFilters))
     return csv_download(stmt, "inventory.csv")
 
@@ -80,7 +80,7 @@ def _stream(lines: Iterator[str], close: Callable[[], None]) -> Iterator[str]:
 
 
 @bp.post("/import")
-@login_required
+@team_admin_required
 @accepts("text/csv")
 @documented(
     ImportReport,

@@ -1,4 +1,4 @@
-"""Stock movements, the stock ledger, and low-stock alerts."""
+"""Stock movements, the stock ledger, and the low-stock and expiry alerts."""
 
 from datetime import timedelta
 
@@ -16,10 +16,11 @@ from models import StockMovement, movement_to_dict, utcnow
 from plumbing.error_examples import NOT_ENOUGH_STOCK
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
-from plumbing.response_shapes import AlertList, MovementList, StockResult
-from routes.auth import login_required
+from plumbing.response_shapes import AlertList, ExpiringList, MovementList, StockResult
+from routes.auth import login_required, team_admin_required, team_member_required
 from routes.inventory import get_owned_item
 from schemas import (
+    ExpiringQuery,
     MovementsQuery,
     PageQuery,
     StockMovementRequest,
@@ -33,7 +34,7 @@ SALES_WINDOW = timedelta(days=30)
 
 
 @bp.post("/inventory/<int:item_id>/stock")
-@login_required
+@team_admin_required
 @idempotent
 @documented(
     StockResult,
@@ -92,8 +93,8 @@ def list_movements(item_id: int):
 
 
 @bp.get("/alerts/low-stock")
-@login_required
-@documented(AlertList, errors=(400, 401), query=PageQuery)
+@team_member_required
+@documented(AlertList, errors=(400, 401, 404), query=PageQuery)
 def low_stock_alerts():
     """List items at or below their reorder level, most urgent first."""
     query = parse_query(PageQuery)
@@ -142,4 +143,23 @@ def low_stock_alert(item: Row, sold_last_30_days: int) -> dict:
         "supplier": supplier if item.supplier_id is not None else None,
         "sold_last_30_days": sold_last_30_days,
         "suggested_reorder_quantity": max(1, shortfall + sold_last_30_days),
+    }
+
+
+@bp.get("/alerts/expiring")
+@team_member_required
+@documented(ExpiringList, errors=(400, 401, 404), query=ExpiringQuery)
+def expiring_alerts():
+    """List active items expiring within the window (or expired), soonest first."""
+    query = parse_query(ExpiringQuery)
+    today = utcnow().date()
+    items, pagination = item_store.expiring_page(query, query.within_days, today)
+    return {
+        "status": "successful",
+        "message": "Expiring items retrieved successfully!",
+        "items": [
+            {**item_to_dict(item), "days_left": (item.expiry_date - today).days}
+            for item in items
+        ],
+        "pagination": pagination,
     }

@@ -206,16 +206,16 @@ def make_item(client, **overrides) -> dict:
     return response.get_json()["item"]
 
 
-def make_category(admin, name: str = "Tools", **fields) -> dict:
-    """Create a category through the API as ``admin`` and return it."""
-    response = admin.post("/categories", json={"name": name, **fields})
+def make_category(client, name: str = "Tools", **fields) -> dict:
+    """Create a category in ``client``'s current team (they are its admin)."""
+    response = client.post("/categories", json={"name": name, **fields})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["category"]
 
 
-def make_supplier(admin, name: str = "Acme", **fields) -> dict:
-    """Create a supplier through the API as ``admin`` and return it."""
-    response = admin.post("/suppliers", json={"name": name, **fields})
+def make_supplier(client, name: str = "Acme", **fields) -> dict:
+    """Create a supplier in ``client``'s current team (they are its admin)."""
+    response = client.post("/suppliers", json={"name": name, **fields})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["supplier"]
 

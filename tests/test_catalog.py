@@ -55,11 +55,24 @@ def test_create_read_update_delete(admin, resource):
     assert admin.get(f"/{plural}/{entry['id']}").status_code == 404
 
 
-def test_staff_can_read_the_catalog(admin, logged_in, resource):
+def test_a_teams_staff_can_read_its_catalog_but_not_change_it(
+    admin, logged_in, resource
+):
     entry = create(admin, resource, name="Shared")
-    plural = resource["plural"]
-    assert logged_in.get(f"/{plural}").get_json()[plural] == [entry]
-    assert logged_in.get(f"/{plural}/{entry['id']}").status_code == 200
+    team = admin.get("/me").get_json()["team"]["id"]
+    added = admin.post(f"/teams/{team}/members", json={"username": "alice"})
+    assert added.status_code == 201, added.get_json()
+    plural, in_team = resource["plural"], {"X-Team-ID": str(team)}
+    assert logged_in.get(f"/{plural}", headers=in_team).get_json()[plural] == [entry]
+    assert logged_in.get(f"/{plural}/{entry['id']}", headers=in_team).status_code == 200
+    refused = logged_in.patch(
+        f"/{plural}/{entry['id']}", json={"name": "Mine"}, headers=in_team
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == "This needs the team admin role."
+    # In her own team the entry does not exist.
+    assert logged_in.get(f"/{plural}").get_json()[plural] == []
+    assert logged_in.get(f"/{plural}/{entry['id']}").status_code == 404
 
 
 def test_list_is_sorted_paginated_and_searchable(admin, resource):
@@ -147,9 +160,8 @@ def test_name_cannot_be_nulled(admin, resource):
     assert response.status_code == 400
 
 
-def test_deleting_an_entry_in_use_is_409_with_the_count(
-    admin, logged_in, resource, make_item
-):
+def test_deleting_an_entry_in_use_is_409_with_the_count(logged_in, resource, make_item):
+    admin = logged_in  # the admin of her own team
     entry = create(admin, resource, name="Tools")
     link = f"{resource['singular']}_id"
     items = [make_item(logged_in, **{link: entry["id"]}) for _ in range(3)]

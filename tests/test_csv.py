@@ -17,7 +17,10 @@ from extensions import db
 from models import History, Item, StockMovement
 from tests.helpers import AuthActions, make_category, make_supplier
 
-HEADER = "sku,item_name,description,quantity,price,cost_price,reorder_level,status,category,supplier,metadata"
+HEADER = (
+    "sku,item_name,description,quantity,price,cost_price,reorder_level,status,"
+    "expiry_date,category,supplier,metadata"
+)
 
 
 def export(client, query="") -> str:
@@ -43,10 +46,10 @@ def counts(app) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def stocked(admin, logged_in, make_item):
+def stocked(logged_in, make_item):
     """alice's items, using a category and supplier and awkward text."""
-    category = make_category(admin, "Tools")["id"]
-    supplier = make_supplier(admin, "Acme, Inc.")["id"]
+    category = make_category(logged_in, "Tools")["id"]
+    supplier = make_supplier(logged_in, "Acme, Inc.")["id"]
     make_item(
         logged_in,
         item_name='=HYPERLINK("x")',
@@ -98,6 +101,9 @@ def test_round_trip_export_import_export_is_identical(app, stocked):
     first = export(stocked)
     newcomer = app.test_client()
     AuthActions(newcomer).register_and_login("carol")
+    # Another team: its catalog needs entries of the same names.
+    make_category(newcomer, "Tools")
+    make_supplier(newcomer, "Acme, Inc.")
     response = import_csv(newcomer, first)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["created"] == 3
@@ -134,7 +140,7 @@ def test_export_shows_only_the_callers_items_and_needs_login(
 
 
 def test_import_updates_by_sku_ignoring_case_with_history_and_movements(app, stocked):
-    text = f'{HEADER}\nham-1,Hammer v2,,10,15.50,9.99,5,active,Tools,"Acme, Inc.",\nNEW-1,Brand new,,4,2,,0,active,,,\n'
+    text = f'{HEADER}\nham-1,Hammer v2,,10,15.50,9.99,5,active,,Tools,"Acme, Inc.",\nNEW-1,Brand new,,4,2,,0,active,,,,\n'
     response = import_csv(stocked, text)
     body = response.get_json()
     assert response.status_code == 200, body
@@ -179,11 +185,11 @@ def test_one_bad_row_rolls_back_the_whole_import(app, stocked):
     before = counts(app)
     text = (
         f"{HEADER}\n"
-        "OK-1,Fine,,1,1,,0,active,,,\n"
-        "BAD-1,,,-2,abc,,x,gone,Nope,,{not json\n"
-        "OK-2,Also fine,,1,1,,0,active,,,\n"
-        "HAM-1,Duplicate later,,1,1,,0,active,,,\n"
-        "ham-1,Duplicate,,1,1,,0,active,,,\n"
+        "OK-1,Fine,,1,1,,0,active,2026-12-31,,,\n"
+        "BAD-1,,,-2,abc,,x,gone,2026-13-40,Nope,,{not json\n"
+        "OK-2,Also fine,,1,1,,0,active,,,,\n"
+        "HAM-1,Duplicate later,,1,1,,0,active,,,,\n"
+        "ham-1,Duplicate,,1,1,,0,active,,,,\n"
     )
     response = import_csv(stocked, text)
     assert response.status_code == 400
@@ -196,6 +202,7 @@ def test_one_bad_row_rolls_back_the_whole_import(app, stocked):
         (3, "price"),
         (3, "reorder_level"),
         (3, "status"),
+        (3, "expiry_date"),
         (3, "category"),
         (3, "metadata"),
         (6, "sku"),
@@ -208,7 +215,7 @@ def test_dry_run_reports_without_writing_anything(app, stocked):
     versions = {
         i["id"]: i["version"] for i in stocked.get("/inventory").get_json()["items"]
     }
-    text = f'{HEADER}\nHAM-1,Hammer,,9,15.50,9.99,5,active,Tools,"Acme, Inc.",\nNEW-9,New,,1,1,,0,active,,,\n'
+    text = f'{HEADER}\nHAM-1,Hammer,,9,15.50,9.99,5,active,,Tools,"Acme, Inc.",\nNEW-9,New,,1,1,,0,active,,,,\n'
     response = import_csv(stocked, text, "?dry_run=true")
     body = response.get_json()
     assert response.status_code == 200
@@ -283,7 +290,7 @@ def test_cross_site_import_is_refused(app, stocked):
     before = counts(app)
     response = stocked.post(
         "/inventory/import",
-        data=f"{HEADER}\nX-1,x,,1,1,,0,active,,,\n",
+        data=f"{HEADER}\nX-1,x,,1,1,,0,active,,,,\n",
         content_type="text/csv",
         headers={"Origin": "https://evil.example"},
     )
@@ -316,10 +323,10 @@ NASTY_NAMES = [
 ]  # fmt: skip
 
 
-def test_every_storable_value_survives_export_import_export(app, admin, logged_in):
+def test_every_storable_value_survives_export_import_export(app, logged_in):
     catalog = {
-        "category_id": make_category(admin, "=Tools")["id"],
-        "supplier_id": make_supplier(admin, "'Quoted, Ltd")["id"],
+        "category_id": make_category(logged_in, "=Tools")["id"],
+        "supplier_id": make_supplier(logged_in, "'Quoted, Ltd")["id"],
     }
     for number, description in enumerate(NASTY_DESCRIPTIONS):
         name = NASTY_NAMES[number % len(NASTY_NAMES)]
@@ -335,6 +342,9 @@ def test_every_storable_value_survives_export_import_export(app, admin, logged_i
 
     newcomer = app.test_client()
     AuthActions(newcomer).register_and_login("carol")
+    # Another team: its catalog needs entries of the same names.
+    make_category(newcomer, "=Tools")
+    make_supplier(newcomer, "'Quoted, Ltd")
     response = import_csv(newcomer, first)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["created"] == len(NASTY_DESCRIPTIONS) + 1
@@ -393,8 +403,8 @@ def test_import_removes_exactly_one_leading_quote(logged_in, cell, stored):
     assert logged_in.get("/inventory").get_json()["items"][0]["description"] == stored
 
 
-def test_blanks_around_numbers_codes_and_names_are_ignored(admin, logged_in):
-    admin.post("/categories", json={"name": "Tools"})
+def test_blanks_around_numbers_codes_and_names_are_ignored(logged_in):
+    logged_in.post("/categories", json={"name": "Tools"})
     text = "sku,item_name,quantity,price,status,category\n X-1 , Spaced ,\t3 , 2.50 , inactive , tools \n"
     response = import_csv(logged_in, text)
     assert response.status_code == 200, response.get_json()

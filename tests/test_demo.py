@@ -2,9 +2,18 @@
 
 from sqlalchemy import select
 
-from domain.demo_data import DEMO_PASSWORD
+from domain.demo_data import DEMO_PASSWORD, DEMO_STAFF_USERNAME, DEMO_TEAM
 from extensions import db
-from models import Category, History, Item, StockMovement, Supplier, User, utcnow
+from models import (
+    Category,
+    History,
+    Item,
+    Membership,
+    StockMovement,
+    Supplier,
+    User,
+    utcnow,
+)
 from tests.helpers import AuthActions
 
 
@@ -36,6 +45,21 @@ def test_seed_demo_creates_a_consistent_living_system(app):
         for row in client.get("/history?per_page=100").get_json()["history"]
     }
     assert any(text.endswith("days ago") for text in relative)
+    expiring = client.get("/alerts/expiring").get_json()["items"]
+    assert [item["item_name"] for item in expiring] == ["Ground coffee 1kg"]
+
+    # The shop's employee is its staff: reads everything, changes nothing.
+    team = client.get("/me").get_json()["team"]
+    assert (team["name"], team["role"]) == (DEMO_TEAM, "admin")
+    staff = app.test_client()
+    assert (
+        AuthActions(staff).login(DEMO_STAFF_USERNAME, DEMO_PASSWORD).status_code == 200
+    )
+    shop = {"X-Team-ID": str(team["id"])}
+    listed = staff.get("/inventory?per_page=100", headers=shop).get_json()
+    assert listed["pagination"]["total"] == 21
+    refused = staff.post("/inventory", json={"item_name": "x"}, headers=shop)
+    assert refused.status_code == 403
 
 
 def test_seed_demo_refuses_twice_and_in_production(app, app_config):
@@ -57,9 +81,15 @@ def test_seed_demo_is_consistent_in_time(app):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
         seeded_at = utcnow()
-        (demo,) = db.session.scalars(select(User)).all()
+        demo, staff = db.session.scalars(select(User).order_by(User.id)).all()
+        (membership,) = db.session.scalars(
+            select(Membership).where(
+                Membership.user_id == staff.id, Membership.role == "staff"
+            )
+        ).all()
         entities = {
             ("user", demo.id): demo,
+            ("user", staff.id): staff,
             **{("item", e.id): e for e in db.session.scalars(select(Item))},
             **{("category", e.id): e for e in db.session.scalars(select(Category))},
             **{("supplier", e.id): e for e in db.session.scalars(select(Supplier))},
@@ -70,6 +100,10 @@ def test_seed_demo_is_consistent_in_time(app):
         ).all()
 
     # Every entity's creation is in the history, at exactly its created_at.
+    # The staff member joined the shop once, recorded when it happened.
+    (joined,) = [row for row in history if row.entity_type == "member"]
+    assert (joined.entity_id, joined.timestamp) == (staff.id, membership.joined_at)
+    history = [row for row in history if row.entity_type != "member"]
     created = {
         (row.entity_type, row.entity_id): row.timestamp
         for row in history

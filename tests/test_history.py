@@ -150,12 +150,12 @@ def test_relative_time(delta, expected):
     assert relative_time(NOW - delta, NOW) == expected
 
 
-def test_the_per_user_history_count_stays_exact(
+def test_the_per_team_history_count_stays_exact(
     app, logged_in, other_client, make_item
 ):
     from sqlalchemy import func, select
 
-    from models import User
+    from models import Team
 
     for number in range(3):
         item = make_item(logged_in, item_name=f"Item {number}")
@@ -166,13 +166,13 @@ def test_the_per_user_history_count_stays_exact(
     logged_in.delete(f"/inventory/{item['id']}")
     make_item(other_client)
     with app.app_context():
-        for user in db.session.scalars(select(User)):
+        for team in db.session.scalars(select(Team)):
             actual = db.session.scalar(
                 select(func.count())
                 .select_from(History)
-                .where(History.user_id == user.id)
+                .where(History.team_id == team.id)
             )
-            assert user.history_count == actual
+            assert team.history_count == actual
     body = logged_in.get("/history?per_page=4").get_json()
     assert body["pagination"]["total"] == 12  # register, login, 3 x 3, delete
     assert body["pagination"]["pages"] == 3

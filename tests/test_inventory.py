@@ -5,9 +5,8 @@ from unittest.mock import ANY
 import pytest
 from sqlalchemy import delete, func, select
 
-from errors import HTTP_MESSAGES
 from extensions import db
-from models import Item, User
+from models import Item, Membership
 from tests.helpers import item_payload
 
 
@@ -38,6 +37,7 @@ def test_create_returns_201_with_item_id(logged_in):
         "cost_price": None,
         "reorder_level": 0,
         "status": "active",
+        "expiry_date": None,
         "low_stock": False,
         "version": 1,
         "metadata": {
@@ -304,21 +304,21 @@ def test_bad_paging_parameters_are_400(logged_in, query):
     assert body["errors"][0]["field"] == query.split("=")[0]
 
 
-def test_the_full_list_of_an_account_deleted_meanwhile_is_401(app, logged_in):
-    # The full list reads its total from the user's row; without the row
-    # there is no one logged in.
+def test_the_full_list_of_a_team_left_meanwhile_is_404(app, logged_in):
+    # The full list reads its total from the team's row, joined with the
+    # caller's membership; without the membership the team is not theirs.
     with app.app_context():
-        db.session.execute(delete(User))
+        db.session.execute(delete(Membership))
         db.session.commit()
     response = logged_in.get("/inventory")
-    assert response.status_code == 401
-    assert response.get_json()["message"] == HTTP_MESSAGES[401]
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "Team not found."
 
 
-def test_the_per_user_item_count_stays_exact(app, logged_in, other_client, make_item):
-    # An unfiltered list takes its total from users.item_count instead of
+def test_the_per_team_item_count_stays_exact(app, logged_in, other_client, make_item):
+    # An unfiltered list takes its total from teams.item_count instead of
     # counting rows: every way of creating and deleting items must keep it.
-    from models import User
+    from models import Team
 
     ids = [make_item(logged_in, item_name=f"Item {n}")["id"] for n in range(3)]
     imported = logged_in.post(
@@ -331,11 +331,11 @@ def test_the_per_user_item_count_stays_exact(app, logged_in, other_client, make_
     logged_in.delete(f"/inventory/{ids[0]}")  # already gone: 404, no change
     make_item(other_client)
     with app.app_context():
-        for user in db.session.scalars(select(User)):
+        for team in db.session.scalars(select(Team)):
             actual = db.session.scalar(
-                select(func.count()).select_from(Item).where(Item.user_id == user.id)
+                select(func.count()).select_from(Item).where(Item.team_id == team.id)
             )
-            assert user.item_count == actual
+            assert team.item_count == actual
     page = logged_in.get("/inventory?per_page=2&sort=-quantity").get_json()
     assert page["pagination"]["total"] == 4
     assert page["pagination"]["pages"] == 2

@@ -6,11 +6,11 @@ from tests.helpers import item_payload, make_category, make_supplier
 
 
 @pytest.fixture
-def catalog(admin):
-    """One category and one supplier, created by an admin."""
-    category = make_category(admin, "Wearables")
-    supplier = make_supplier(admin, "Acme")
-    return {"category": category, "supplier": supplier, "admin": admin}
+def catalog(logged_in):
+    """One category and one supplier in alice's team, created by her (its admin)."""
+    category = make_category(logged_in, "Wearables")
+    supplier = make_supplier(logged_in, "Acme")
+    return {"category": category, "supplier": supplier, "admin": logged_in}
 
 
 def full_item(catalog, **overrides):

@@ -76,6 +76,9 @@ def test_query_parameters_come_from_the_query_models(document):
     assert parameters["sort"]["schema"]["enum"][:2] == ["item_name", "quantity"]
     assert parameters["per_page"]["schema"]["maximum"] == 100
     assert parameters["all"]["schema"]["type"] == "boolean"
+    # Every parameter is an optional query parameter, but for the team header.
+    team = parameters.pop("X-Team-ID")
+    assert (team["in"], team["required"]) == ("header", False)
     assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
 
 

@@ -30,7 +30,8 @@ OPERATIONS = documented_routes()
 CSV_IMPORT = "item_name,quantity,price\r\nImported mouse,4,19.90\r\n"
 
 # One successful request per operation, as the admin "boss" who owns the item
-# {item}; {category}, {supplier} (used by no item) and {user} ("alice") exist.
+# {item}; {category}, {supplier} (used by no item) and {user} ("alice") exist,
+# and boss is the admin of {team} (with the member {member}) and of {spare}.
 SUCCESSES = {
     ("POST", "auth.register"): (
         "/register",
@@ -57,6 +58,20 @@ SUCCESSES = {
         200,
     ),
     ("GET", "stock.low_stock_alerts"): ("/alerts/low-stock", None, 200),
+    ("GET", "stock.expiring_alerts"): ("/alerts/expiring?within_days=7", None, 200),
+    ("GET", "teams.list_teams"): ("/teams", None, 200),
+    ("POST", "teams.create_team"): ("/teams", {"name": "Corner shop"}, 201),
+    ("GET", "teams.get_team"): ("/teams/{team}", None, 200),
+    ("PATCH", "teams.rename_team"): ("/teams/{team}", {"name": "Renamed"}, 200),
+    ("DELETE", "teams.delete_team"): ("/teams/{spare}", None, 200),
+    ("POST", "teams.switch_team"): ("/teams/{team}/switch", None, 200),
+    ("POST", "teams.add_member"): ("/teams/{team}/members", {"username": "alice"}, 201),
+    ("PATCH", "teams.change_member_role"): (
+        "/teams/{team}/members/{member}",
+        {"role": "admin"},
+        200,
+    ),
+    ("DELETE", "teams.remove_member"): ("/teams/{team}/members/{member}", None, 200),
     ("GET", "inventory_csv.export_csv"): ("/inventory/export.csv", None, 200),
     ("POST", "inventory_csv.import_csv"): ("/inventory/import", CSV_IMPORT, 200),
     ("GET", "history.list_history"): ("/history", None, 200),
@@ -121,11 +136,18 @@ def assert_utc_timestamp(body: dict) -> datetime:
 def world(app, admin, make_item):
     """Ids of one of each thing, owned by (or visible to) the admin client."""
     alice = AuthActions(app.test_client()).register("alice").get_json()["user"]
+    carol = AuthActions(app.test_client()).register("carol").get_json()["user"]
+    team = admin.post("/teams", json={"name": "Shop"}).get_json()["team"]["id"]
+    added = admin.post(f"/teams/{team}/members", json={"username": "carol"})
+    assert added.status_code == 201, added.get_json()
     return {
         "item": make_item(admin)["id"],
         "category": make_category(admin, "Tools")["id"],
         "supplier": make_supplier(admin, "Bolt")["id"],
         "user": alice["id"],
+        "team": team,
+        "member": carol["id"],
+        "spare": admin.post("/teams", json={"name": "Spare"}).get_json()["team"]["id"],
     }
 
 

@@ -15,42 +15,66 @@ from tests.helpers import (
     make_supplier,
 )
 
-# (method, path, body, success status) for every admin-only route. Paths use
-# ids that exist in the fixture data set up by ``world`` below.
-ADMIN_ROUTES = [
+# (method, path, body, success status) for every route that needs the site
+# admin role. Paths use ids that exist in the data set up by ``world`` below.
+SITE_ADMIN_ROUTES = [
     ("get", "/users", None, 200),
     ("get", "/users/2", None, 200),
     ("patch", "/users/2", {"role": "staff"}, 200),
     ("get", "/inventory?all=true", None, 200),
     ("get", "/history?all=true", None, 200),
+]
+# The catalog follows team roles instead (tests/test_team_roles.py): each
+# user is the admin of their personal team's catalog, whatever their site role.
+CATALOG_CHANGES = [
     ("post", "/categories", {"name": "New category"}, 201),
-    ("put", "/categories/1", {"name": "Renamed"}, 200),
-    ("patch", "/categories/1", {"description": "Changed"}, 200),
-    ("delete", "/categories/1", None, 200),
+    ("put", "/categories/{category}", {"name": "Renamed"}, 200),
+    ("patch", "/categories/{category}", {"description": "Changed"}, 200),
+    ("delete", "/categories/{category}", None, 200),
     ("post", "/suppliers", {"name": "New supplier"}, 201),
-    ("put", "/suppliers/1", {"name": "Renamed"}, 200),
-    ("patch", "/suppliers/1", {"phone": "+44 20 7946 0000"}, 200),
-    ("delete", "/suppliers/1", None, 200),
+    ("put", "/suppliers/{supplier}", {"name": "Renamed"}, 200),
+    ("patch", "/suppliers/{supplier}", {"phone": "+44 20 7946 0000"}, 200),
+    ("delete", "/suppliers/{supplier}", None, 200),
 ]
 
 
 @pytest.fixture
 def world(admin, logged_in):
-    """An admin (id 1), a staff user alice (id 2), one category and one supplier."""
-    make_category(admin, "Tools")
-    make_supplier(admin, "Acme")
-    return {"admin": admin, "staff": logged_in}
+    """A site admin (id 1) and a site staff user alice (id 2), each in a team of
+    their own, with a category and a supplier in alice's."""
+    return {
+        "admin": admin,
+        "staff": logged_in,
+        "category": make_category(logged_in, "Tools")["id"],
+        "supplier": make_supplier(logged_in, "Acme")["id"],
+    }
 
 
-@pytest.mark.parametrize(("method", "path", "body", "success"), ADMIN_ROUTES)
+@pytest.mark.parametrize(("method", "path", "body", "success"), SITE_ADMIN_ROUTES)
 @pytest.mark.parametrize("who", ["anonymous", "staff", "admin"])
-def test_admin_routes_by_role(app, world, who, method, path, body, success):
+def test_site_admin_routes_by_site_role(app, world, who, method, path, body, success):
     client = app.test_client() if who == "anonymous" else world[who]
     response = getattr(client, method)(path, json=body)
     expected = {"anonymous": 401, "staff": 403, "admin": success}[who]
     assert response.status_code == expected, response.get_json()
     payload = response.get_json()
     assert payload["status"] == ("successful" if who == "admin" else "failed")
+    if who == "staff":
+        assert payload["message"] == "This needs the site admin role."
+
+
+@pytest.mark.parametrize(("method", "path", "body", "success"), CATALOG_CHANGES)
+def test_the_catalog_follows_the_team_role_not_the_site_role(
+    world, method, path, body, success
+):
+    path = path.format(**world)
+    # The site admin is not in alice's team: her entries do not exist for
+    # them, and what they create goes to their own team.
+    outsider = getattr(world["admin"], method)(path, json=body)
+    assert outsider.status_code == (201 if method == "post" else 404)
+    # alice, site staff, is the admin of her own team's catalog.
+    response = getattr(world["staff"], method)(path, json=body)
+    assert response.status_code == success, response.get_json()
 
 
 def test_registration_always_makes_staff(auth, client):
@@ -253,11 +277,12 @@ def test_all_true_names_each_owner_by_id_and_username(world, make_item):
     assert body["pagination"] == {"page": 1, "per_page": 50, "total": 1, "pages": 1}
 
 
-def test_catalog_and_role_changes_are_attributed_to_the_admin(app, world):
+def test_catalog_changes_are_attributed_to_the_team_admin_who_made_them(app, world):
+    team = world["staff"].get("/me").get_json()["team"]["id"]
     with app.app_context():
-        actors = set(
-            db.session.scalars(
-                select(History.user_id).where(History.entity_type != "user")
+        rows = db.session.execute(
+            select(History.user_id, History.team_id).where(
+                History.entity_type.in_(("category", "supplier"))
             )
-        )
-    assert actors == {1}
+        ).all()
+    assert set(rows) == {(2, team)}

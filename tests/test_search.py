@@ -5,17 +5,17 @@ from sqlalchemy import insert, text
 
 from domain.item_queries import find_items
 from extensions import db
-from models import Item, ItemTag, User, utcnow
+from models import Item, ItemTag, Team, User, utcnow
 from schemas import InventoryQuery
 from tests.helpers import make_category, make_supplier
 
 
 @pytest.fixture
-def shelf(admin, logged_in, make_item):
+def shelf(logged_in, make_item):
     """Five items with varied fields, owned by alice."""
-    tools = make_category(admin, "Tools")["id"]
-    paint = make_category(admin, "Paint")["id"]
-    acme = make_supplier(admin, "Acme")["id"]
+    tools = make_category(logged_in, "Tools")["id"]
+    paint = make_category(logged_in, "Paint")["id"]
+    acme = make_supplier(logged_in, "Acme")["id"]
     specs = [
         dict(item_name="Hammer", quantity=2, price=15, reorder_level=5, category_id=tools,
              supplier_id=acme, sku="HAM-1", metadata={"tags": ["steel", "hand"]}),
@@ -126,7 +126,10 @@ def test_bad_filters_are_400(logged_in, query, field):
 
 
 def seed_many_items(app, count: int) -> int:
-    """Insert ``count`` items for one user among nine others; return that user's id."""
+    """Insert ``count`` items for ten users' teams; return one user's id.
+
+    Each user's personal team has the user's id, so that id is also the team's.
+    """
     now = utcnow()
     with app.app_context():
         db.session.execute(
@@ -145,8 +148,13 @@ def seed_many_items(app, count: int) -> int:
             row[0]
             for row in db.session.execute(text("SELECT id FROM users ORDER BY id"))
         ]
+        db.session.execute(
+            insert(Team),
+            [{"id": id_, "name": f"team {id_}", "created_at": now} for id_ in user_ids],
+        )
         rows = [
             {
+                "team_id": user_ids[n % 10],
                 "user_id": user_ids[n % 10],
                 "item_name": f"Item {n}",
                 "quantity": n % 500,
@@ -215,7 +223,7 @@ def query_plan(app, user_id: int, params: dict) -> list[str]:
     from flask import g
 
     with app.test_request_context():
-        g.user_id = user_id
+        g.user_id = g.team_id = user_id  # the user's personal team
         query = InventoryQuery.model_validate(params)
         stmt = find_items(query, everyone=query.all_users).limit(50)
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})

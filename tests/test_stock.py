@@ -204,8 +204,8 @@ def test_reaching_the_reorder_level_is_flagged(logged_in, make_item):
 
 
 @pytest.fixture
-def supplier(admin):
-    return make_supplier(admin, "Acme")
+def supplier(logged_in):
+    return make_supplier(logged_in, "Acme")
 
 
 def test_low_stock_alerts_most_urgent_first_with_suggestions(

@@ -1,0 +1,280 @@
+"""Teams and their members: whose inventory a request acts on, and who may change it.
+
+A team owns an inventory: its items, stock movements, categories, suppliers
+and history. Each member has a **team role**: ``admin`` changes everything,
+members included; ``staff`` reads everything and changes nothing. It is not
+the **site role** on ``users.role``, which only marks who runs the whole
+installation (``GET /users``, ``?all=true``).
+
+A request acts on ``g.team_id``: the team named by its ``X-Team-ID`` header,
+else the session's current team (routes/auth.py sets it). Membership is
+checked against the database on every request that uses the team, so a member
+removed a moment ago is refused at once; the hottest reads (one item, a page
+of items, the history) fold that check into their own statement instead of
+paying for a second one (item_store, routes/history.py).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from flask import g
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Row
+
+from errors import APIError
+from extensions import db
+from models import Category, Item, Membership, Supplier, Team, User, utcnow
+
+TEAM_ROLES = ("admin", "staff")
+TEAM_NOT_FOUND = "Team not found."
+NEEDS_TEAM_ADMIN = "This needs the team admin role."
+LAST_ADMIN = "A team needs at least one admin."
+
+memberships = Membership.__table__
+
+SELECT_ROLE = select(memberships.c.role).where(
+    memberships.c.team_id == bindparam("team_id"),
+    memberships.c.user_id == bindparam("user_id"),
+)
+
+
+class LastTeamAdminError(Exception):
+    """The change would leave a team without an admin."""
+
+
+def team_role() -> str | None:
+    """Return the caller's role in the current team (None: not a member).
+
+    Asked once per request at most: the answer is kept on ``g``.
+    """
+    if "team_role" not in g:
+        g.team_role = None
+        if g.user_id is not None and g.team_id is not None:
+            parameters = {"team_id": g.team_id, "user_id": g.user_id}
+            # On a pooled connection of its own, like item_store's reads: no
+            # session transaction to begin, nor to keep while a CSV streams.
+            with db.engine.connect() as connection:
+                g.team_role = connection.execute(SELECT_ROLE, parameters).scalar()
+    return g.team_role
+
+
+def require_member() -> str:
+    """Return the caller's team role; 404 when they are not in the current team.
+
+    A team the caller does not belong to answers exactly as a missing one.
+    """
+    role = team_role()
+    if role is None:
+        raise APIError(404, TEAM_NOT_FOUND)
+    return role
+
+
+def require_team_admin() -> None:
+    """Raise 404 outside the current team, 403 unless the caller is its admin."""
+    if require_member() != "admin":
+        raise APIError(403, NEEDS_TEAM_ADMIN)
+
+
+def first_team_id(user_id: int) -> int | None:
+    """Return the team the user joined first (their personal team, usually)."""
+    return db.session.scalar(
+        select(memberships.c.team_id)
+        .where(memberships.c.user_id == user_id)
+        .order_by(memberships.c.joined_at, memberships.c.team_id)
+        .limit(1)
+    )
+
+
+def teams_of(user_id: int) -> list[Row]:
+    """Return the user's teams with their role, oldest membership first."""
+    return db.session.execute(
+        select(Team, memberships.c.role)
+        .join(memberships, memberships.c.team_id == Team.id)
+        .where(memberships.c.user_id == user_id)
+        .order_by(memberships.c.joined_at, Team.id)
+    ).all()
+
+
+def create_team(name: str, admin: User, at: datetime | None = None) -> Team:
+    """Create a team with ``admin`` as its first admin; flushed, for its id."""
+    at = at or utcnow()
+    team = Team(name=name, created_at=at)
+    db.session.add(team)
+    db.session.flush()
+    membership = Membership(team_id=team.id, user_id=admin.id, role="admin")
+    membership.joined_at = at
+    db.session.add(membership)
+    db.session.flush()
+    return team
+
+
+def personal_team_name(username: str) -> str:
+    """Name the team a new account starts with."""
+    return f"{username}'s inventory"
+
+
+def find_team(team_id: int) -> tuple[Team, str]:
+    """Return a team the caller belongs to and their role; else 404 as if missing."""
+    role = db.session.execute(
+        SELECT_ROLE, {"team_id": team_id, "user_id": g.user_id}
+    ).scalar()
+    team = db.session.get(Team, team_id) if role is not None else None
+    if team is None:
+        raise APIError(404, TEAM_NOT_FOUND)
+    return team, role
+
+
+def other_team_id(user_id: int, team_id: int) -> int | None:
+    """Return the first team of the user other than ``team_id`` (None: no other)."""
+    return db.session.scalar(
+        select(memberships.c.team_id)
+        .where(memberships.c.user_id == user_id, memberships.c.team_id != team_id)
+        .order_by(memberships.c.joined_at, memberships.c.team_id)
+        .limit(1)
+    )
+
+
+MEMBERS = (
+    select(
+        memberships.c.team_id,
+        memberships.c.user_id,
+        User.username,
+        memberships.c.role,
+        memberships.c.joined_at,
+    )
+    .join(User, User.id == memberships.c.user_id)
+    .order_by(memberships.c.joined_at, memberships.c.user_id)
+)
+
+
+def members_of(team_id: int) -> list[Row]:
+    """Return the team's members (user id, username, role, joined), oldest first."""
+    return db.session.execute(MEMBERS.where(memberships.c.team_id == team_id)).all()
+
+
+def member_row(team_id: int, user_id: int) -> Row:
+    """Return one member as members_of() does."""
+    stmt = MEMBERS.where(
+        memberships.c.team_id == team_id, memberships.c.user_id == user_id
+    )
+    return db.session.execute(stmt).one()
+
+
+def find_membership(team_id: int, user_id: int) -> Membership:
+    """Return a member of the team, or 404."""
+    membership = db.session.get(Membership, (team_id, user_id))
+    if membership is None:
+        raise APIError(404, "Member not found.")
+    return membership
+
+
+def add_member(
+    team: Team, user: User, role: str, at: datetime | None = None
+) -> Membership:
+    """Make ``user`` a member of ``team``; 409 if they already are."""
+    if db.session.get(Membership, (team.id, user.id)) is not None:
+        raise APIError(409, f"{user.username} is already a member of this team.")
+    membership = Membership(
+        team_id=team.id, user_id=user.id, role=role, joined_at=at or utcnow()
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def change_member_role(membership: Membership, role: str) -> dict[str, list[Any]]:
+    """Set a member's role and return the change; never demote the last admin."""
+    old_role = membership.role
+    if role == old_role:
+        return {}
+    demote = update(Membership).values(role=role)
+    _run_on_member(membership, demote)
+    db.session.refresh(membership)
+    return {"role": [old_role, role]}
+
+
+def remove_member(membership: Membership) -> None:
+    """Remove a member from the team; never the last admin."""
+    _run_on_member(membership, delete(Membership))
+    db.session.expunge(membership)
+
+
+def _run_on_member(membership: Membership, change) -> None:
+    """Run ``change`` (an UPDATE or DELETE) on one membership row.
+
+    When the member is an admin, the change happens only if the team keeps
+    another admin, else LastTeamAdminError. The team's admin rows are locked
+    first (PostgreSQL; SQLite runs writes one at a time anyway), so two admins
+    demoting each other at once queue up, and the check and the change are one
+    statement: nothing can slip in between.
+    """
+    this_member = (Membership.team_id == membership.team_id) & (
+        Membership.user_id == membership.user_id
+    )
+    if membership.role != "admin":
+        db.session.execute(change.where(this_member))
+        return
+    team_admins = (Membership.team_id == membership.team_id) & (
+        Membership.role == "admin"
+    )
+    db.session.execute(select(Membership.user_id).where(team_admins).with_for_update())
+    other_admins = (
+        select(func.count())
+        .select_from(Membership)
+        .where(team_admins, Membership.user_id != membership.user_id)
+        .scalar_subquery()
+    )
+    changed = db.session.execute(
+        change.where(this_member, Membership.role == "admin", other_admins > 0)
+    )
+    if changed.rowcount == 0:
+        raise LastTeamAdminError(LAST_ADMIN)
+
+
+def team_is_empty(team_id: int) -> str | None:
+    """Return why the team cannot be deleted (None: it can)."""
+    for model, noun in (
+        (Item, "items"),
+        (Category, "categories"),
+        (Supplier, "suppliers"),
+    ):
+        used = db.session.scalar(
+            select(func.count()).select_from(model).where(model.team_id == team_id)
+        )
+        if used:
+            return f"The team still has {noun}; delete them first."
+    members = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.team_id == team_id)
+    )
+    if members > 1:
+        return "The team still has other members; remove them first."
+    return None
+
+
+def team_view(team: Team, role: str, current_team_id: int | None) -> dict[str, Any]:
+    """Return a team as the API shows it to one member."""
+    return {
+        "id": team.id,
+        "name": team.name,
+        "role": role,
+        "current": team.id == current_team_id,
+        "created_at": team.created_at.isoformat(),
+    }
+
+
+def team_summary(team_id: int, role: str) -> dict[str, Any]:
+    """Return the current team as /me shows it: id, name and the caller's role."""
+    name = db.session.scalar(select(Team.name).where(Team.id == team_id))
+    return {"id": team_id, "name": name, "role": role}
+
+
+def member_view(member) -> dict[str, Any]:
+    """Return a member (a row of members_of) as the API shows it."""
+    return {
+        "user_id": member.user_id,
+        "username": member.username,
+        "role": member.role,
+        "joined_at": member.joined_at.isoformat(),
+    }
