@@ -13,7 +13,6 @@ from app import create_app
 from extensions import bcrypt, db
 from tests.helpers import PASSWORD, AuthActions, sqlite_settings_for
 
-
 # The last revision before teams own the inventory.
 BEFORE_TEAMS = "7e3a9c5d2b14"
 
