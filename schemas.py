@@ -107,9 +107,17 @@ class TeamFields(RequestBody):
 class MemberAdd(RequestBody):
     """Who to add (exactly one of username and email) and their team role."""
 
-    username: Username | None = None
-    email: Email | None = None
+    # Either may be left out, neither may be null: the view checks that
+    # exactly one is sent, and the document says so (oneOf below).
+    username: Username = None
+    email: Email = None
     role: Literal[TEAM_ROLES] = "staff"
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [{"required": ["username"]}, {"required": ["email"]}]
+        }
+    )
 
 
 class MemberRoleUpdate(RequestBody):

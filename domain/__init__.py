@@ -10,6 +10,8 @@ through ``models`` and never look at the request themselves:
 - ``stock``: stock movements and counts
 - ``item_csv``: CSV export and all-or-nothing import
 - ``csv_cells``: one CSV cell, escaped on export and read back on import
+- ``teams``: teams and members, the caller's team role, the last-admin rule
+- ``accounts``: opening an account (the user and their personal team)
 - ``history``: the history row every change writes in its transaction
 - ``idempotency``: replaying a write sent again with the same Idempotency-Key
 - ``demo_data``: the shop behind ``flask seed-demo``

@@ -10,6 +10,6 @@
 - ``operations``: ``@documented``, each view's description for the document
 - ``openapi``: the OpenAPI document built from those descriptions
 - ``error_examples``: the error answers the document shows
-- ``response_shapes``: the response models the document describes
+- ``response_shapes``, ``team_shapes``: the response models the document describes
 - ``gunicorn_workers``: the worker behind ``make serve``
 """
