@@ -42,28 +42,34 @@ class LastTeamAdminError(Exception):
     """The change would leave a team without an admin."""
 
 
-def team_role() -> str | None:
+def team_role(in_transaction: bool = False) -> str | None:
     """Return the caller's role in the current team (None: not a member).
 
-    Asked once per request at most: the answer is kept on ``g``.
+    A read asks on a pooled connection of its own (no session transaction to
+    begin, nor to hold while a CSV streams); a write asks in the transaction
+    it is about to write in, which costs no extra connection. Asked once per
+    request at most: the answer is kept on ``g``.
     """
     if "team_role" not in g:
         g.team_role = None
         if g.user_id is not None and g.team_id is not None:
             parameters = {"team_id": g.team_id, "user_id": g.user_id}
-            # On a pooled connection of its own, like item_store's reads: no
-            # session transaction to begin, nor to keep while a CSV streams.
-            with db.engine.connect() as connection:
-                g.team_role = connection.execute(SELECT_ROLE, parameters).scalar()
+            if in_transaction:
+                result = db.session.connection().execute(SELECT_ROLE, parameters)
+                g.team_role = result.scalar()
+            else:
+                with db.engine.connect() as connection:
+                    result = connection.execute(SELECT_ROLE, parameters)
+                    g.team_role = result.scalar()
     return g.team_role
 
 
-def require_member() -> str:
+def require_member(in_transaction: bool = False) -> str:
     """Return the caller's team role; 404 when they are not in the current team.
 
     A team the caller does not belong to answers exactly as a missing one.
     """
-    role = team_role()
+    role = team_role(in_transaction)
     if role is None:
         raise APIError(404, TEAM_NOT_FOUND)
     return role
@@ -71,7 +77,7 @@ def require_member() -> str:
 
 def require_team_admin() -> None:
     """Raise 404 outside the current team, 403 unless the caller is its admin."""
-    if require_member() != "admin":
+    if require_member(in_transaction=True) != "admin":
         raise APIError(403, NEEDS_TEAM_ADMIN)
 
 
