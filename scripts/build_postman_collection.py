@@ -5,12 +5,15 @@ committed JSON is what Postman imports and what ``make postman`` runs with
 newman. Variables: ``baseUrl``, ``adminUsername`` and ``adminPassword``.
 ``scripts/postman.sh`` fills them in for the admin its live server creates; in
 Postman, set them on the collection. The collection registers its own user
-with a generated password, so there is nothing else to type.
+with a generated password, so there is nothing else to type. The admin account
+plays two parts: a staff member of the team the user opens (team role: reads
+only), and the site admin (site role: users and the ``?all=true`` audit).
 
 What is written by hand here, and why it does not come from the OpenAPI
 document: the collection is a scenario, not a catalogue. Its order (register,
-log in, the admin makes a category before the user's item uses it), the
-variables each step saves for the next (``itemId``, ``etag``...), its request
+log in, the user makes a category in their own team before their item uses
+it, adds the admin to a team before the admin tries to write there), the
+variables each step saves for the next (``itemId``, ``teamId``...), its request
 bodies (which use those variables, and deliberately bad values for the error
 steps) and what each step checks are the story the document does not tell; its
 examples describe one request in isolation. What is the same for every request
@@ -54,9 +57,9 @@ def ok(status: int = 200, message: str | None = None) -> str:
     return tests
 
 
-def failed(status: int) -> str:
-    """Tests for an error: status, the error envelope and its timestamp."""
-    return (
+def failed(status: int, message: str | None = None) -> str:
+    """Tests for an error: status, the error envelope, its timestamp and message."""
+    tests = (
         f'pm.test("status is {status}", () => pm.response.to.have.status({status}));\n'
         'pm.test("error envelope", () => {\n'
         "  const body = pm.response.json();\n"
@@ -65,6 +68,12 @@ def failed(status: int) -> str:
         '  pm.expect(body.errors).to.be.an("array");\n'
         "});\n" + TIMESTAMP_TEST
     )
+    if message is not None:
+        tests += (
+            f'\npm.test("says {message}", () => '
+            f"pm.expect(pm.response.json().message).to.eql({json.dumps(message)}));"
+        )
+    return tests
 
 
 def request(
@@ -141,10 +150,16 @@ LAPTOP = {
     "category_id": "{{categoryId}}",
     "supplier_id": "{{supplierId}}",
     "reorder_level": 2,
+    "expiry_date": "{{expiryDate}}",
     "metadata": {"tags": ["Electronics"], "specifications": {"ram_gb": 16}},
 }
 USER_LOGIN = {"username": "{{username}}", "password": "{{password}}"}
 ADMIN_LOGIN = {"username": "{{adminUsername}}", "password": "{{adminPassword}}"}
+ADMIN_VARIABLES_SET = (
+    'if (!pm.variables.get("adminPassword")) {\n'
+    '  throw new Error("Set adminUsername and adminPassword on the collection '
+    '(an admin made with flask create-admin); scripts/postman.sh sets them.");\n}'
+)
 
 getting_started = folder(
     "1. Getting started",
@@ -230,26 +245,21 @@ account = folder(
             "GET",
             "/me",
             tests=ok()
-            + '\npm.test("it is me", () => pm.expect(pm.response.json().user.username).to.eql(pm.collectionVariables.get("username")));',
+            + '\npm.test("it is me", () => pm.expect(pm.response.json().user.username).to.eql(pm.collectionVariables.get("username")));\n'
+            'pm.test("in my own team, as its admin", () => {\n'
+            "  const team = pm.response.json().team;\n"
+            '  pm.expect(team.name).to.eql(pm.collectionVariables.get("username") + "\'s inventory");\n'
+            '  pm.expect(team.role).to.eql("admin");\n});\n'
+            'pm.collectionVariables.set("personalTeamId", pm.response.json().team.id);',
         ),
     ],
 )
 
-admin = folder(
-    "3. Admin: catalog and users",
-    "Log in as the admin (variables adminUsername/adminPassword) to manage the shared catalog and roles.",
+catalog = folder(
+    "3. Your team's catalog",
+    "Every user starts in a personal team, as its admin: they manage its "
+    "categories and suppliers, which no other team sees.",
     [
-        request(
-            "Log in as admin",
-            "POST",
-            "/login",
-            body=ADMIN_LOGIN,
-            prerequest='if (!pm.variables.get("adminPassword")) {\n'
-            '  throw new Error("Set adminUsername and adminPassword on the collection '
-            '(an admin made with flask create-admin); scripts/postman.sh sets them.");\n}',
-            tests=ok(200, "Login successful!")
-            + '\npm.test("is admin", () => pm.expect(pm.response.json().user.role).to.eql("admin"));',
-        ),
         request(
             "Create a category",
             "POST",
@@ -335,35 +345,14 @@ admin = folder(
             "/suppliers/{{spareSupplierId}}",
             tests=ok(),
         ),
-        request(
-            "Find the new user",
-            "GET",
-            "/users?q={{username}}",
-            tests=ok()
-            + '\npm.test("found", () => pm.expect(pm.response.json().users.length).to.eql(1));',
-        ),
-        request("Show the user", "GET", "/users/{{userId}}", tests=ok()),
-        request(
-            "Keep the user as staff",
-            "PATCH",
-            "/users/{{userId}}",
-            body={"role": "staff"},
-            tests=ok(),
-        ),
-        request("Everyone's items", "GET", "/inventory?all=true", tests=ok()),
-        request(
-            "Everyone's history", "GET", "/history?all=true&per_page=5", tests=ok()
-        ),
     ],
 )
 
 inventory = folder(
     "4. Inventory, stock and history",
-    "Back as the user: create an item, edit it safely, move stock, export and import.",
+    "Create an item in your team, edit it safely, move stock, watch its expiry date, "
+    "export and import.",
     [
-        request(
-            "Log in as the user again", "POST", "/login", body=USER_LOGIN, tests=ok()
-        ),
         request(
             "Create an item",
             "POST",
@@ -371,10 +360,14 @@ inventory = folder(
             headers={"Idempotency-Key": "{{idempotencyKey}}"},
             body=LAPTOP,
             prerequest='pm.collectionVariables.set("idempotencyKey", "create-" + Date.now());\n'
-            'pm.collectionVariables.set("sku", "PM-" + Date.now());',
+            'pm.collectionVariables.set("sku", "PM-" + Date.now());\n'
+            "// Expires in ten days (UTC, as the server counts): the expiry alert will list it.\n"
+            'pm.collectionVariables.set("expiryDate", '
+            "new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10));",
             tests=ok(201, "Item created successfully!")
             + '\npm.collectionVariables.set("itemId", pm.response.json().item_id);\n'
-            'pm.test("names embedded", () => pm.expect(pm.response.json().item.category_name).to.include("Postman"));',
+            'pm.test("names embedded", () => pm.expect(pm.response.json().item.category_name).to.include("Postman"));\n'
+            'pm.test("expiry date kept", () => pm.expect(pm.response.json().item.expiry_date).to.eql(pm.collectionVariables.get("expiryDate")));',
         ),
         request(
             "Retry the create (same Idempotency-Key)",
@@ -469,6 +462,17 @@ inventory = folder(
             + '\npm.test("our item is there", () => pm.expect(pm.response.json().alerts.map(a => a.item_id)).to.include(pm.collectionVariables.get("itemId")));',
         ),
         request(
+            "Expiring within 30 days",
+            "GET",
+            "/alerts/expiring?within_days=30",
+            tests=ok(200, "Expiring items retrieved successfully!")
+            + '\npm.test("our item, ten days left", () => {\n'
+            '  const item = pm.response.json().items.find(i => i.id === pm.collectionVariables.get("itemId"));\n'
+            '  pm.expect(item).to.be.an("object");\n'
+            "  // Nine if the UTC day turned since the item was created.\n"
+            "  pm.expect(item.days_left).to.be.within(9, 10);\n});",
+        ),
+        request(
             "Export CSV",
             "GET",
             "/inventory/export.csv?sort=item_name",
@@ -498,13 +502,14 @@ inventory = folder(
             "GET",
             "/history?item_id={{itemId}}",
             tests=ok(200, "History retrieved successfully!")
-            + '\npm.test("newest first", () => pm.expect(pm.response.json().history[0].action_type).to.eql("stock"));',
+            + '\npm.test("newest first", () => pm.expect(pm.response.json().history[0].action_type).to.eql("stock"));\n'
+            'pm.test("says who", () => pm.expect(pm.response.json().history[0].username).to.eql(pm.collectionVariables.get("username")));',
         ),
         request(
-            "Everyone's items (staff may not)",
+            "Everyone's items (only the site admin may)",
             "GET",
             "/inventory?all=true",
-            tests=failed(403),
+            tests=failed(403, "This needs the site admin role."),
         ),
         request(
             "Delete the item",
@@ -513,6 +518,207 @@ inventory = folder(
             tests=ok(200, "Item deleted successfully!"),
         ),
         request("The item is gone", "GET", "/inventory/{{itemId}}", tests=failed(404)),
+    ],
+)
+
+teams = folder(
+    "5. Teams",
+    "Open a shop team, take the admin account on as staff (reads only), then tidy "
+    "up: change its role, remove it, rename the team and delete it once empty.",
+    [
+        request(
+            "Create a shop team",
+            "POST",
+            "/teams",
+            body={"name": "Postman shop {{$timestamp}}"},
+            tests=ok(201, "Team created successfully!")
+            + '\npm.collectionVariables.set("teamId", pm.response.json().team.id);\n'
+            'pm.test("you are its admin", () => pm.expect(pm.response.json().team.role).to.eql("admin"));\n'
+            'pm.test("not current yet", () => pm.expect(pm.response.json().team.current).to.be.false);',
+        ),
+        request(
+            "Take the admin account on as staff",
+            "POST",
+            "/teams/{{teamId}}/members",
+            body={"username": "{{adminUsername}}", "role": "staff"},
+            tests=ok(201, "Member added successfully!")
+            + '\npm.collectionVariables.set("adminUserId", pm.response.json().member.user_id);\n'
+            'pm.test("as staff", () => pm.expect(pm.response.json().member.role).to.eql("staff"));',
+        ),
+        request(
+            "Add the same member again",
+            "POST",
+            "/teams/{{teamId}}/members",
+            body={"username": "{{adminUsername}}"},
+            tests=failed(409),
+        ),
+        request(
+            "List my teams",
+            "GET",
+            "/teams",
+            tests=ok()
+            + '\npm.test("personal team first and current, then the shop", () => {\n'
+            "  const teams = pm.response.json().teams;\n"
+            '  pm.expect(teams[0].id).to.eql(pm.collectionVariables.get("personalTeamId"));\n'
+            "  pm.expect(teams[0].current).to.be.true;\n"
+            '  pm.expect(teams.map(t => t.id)).to.include(pm.collectionVariables.get("teamId"));\n});',
+        ),
+        request(
+            "Show the team and its members",
+            "GET",
+            "/teams/{{teamId}}",
+            tests=ok() + '\npm.test("you and the admin account", () => {\n'
+            "  const members = pm.response.json().members.map(m => m.user_id);\n"
+            '  pm.expect(members).to.have.members([pm.collectionVariables.get("userId"), pm.collectionVariables.get("adminUserId")]);\n});',
+        ),
+        request(
+            "Switch to the shop",
+            "POST",
+            "/teams/{{teamId}}/switch",
+            tests=ok(200, "Current team switched.")
+            + '\npm.test("now current", () => pm.expect(pm.response.json().team.current).to.be.true);',
+        ),
+        request(
+            "Its catalog is its own",
+            "GET",
+            "/categories",
+            tests=ok()
+            + '\npm.test("none of your personal team\'s categories", () => pm.expect(pm.response.json().categories).to.be.empty);',
+        ),
+        request(
+            "Switch back to your inventory",
+            "POST",
+            "/teams/{{personalTeamId}}/switch",
+            tests=ok(200, "Current team switched."),
+        ),
+        request(
+            "Log in as the admin account",
+            "POST",
+            "/login",
+            body=ADMIN_LOGIN,
+            prerequest=ADMIN_VARIABLES_SET,
+            tests=ok(200, "Login successful!"),
+        ),
+        request(
+            "Read the shop's catalog as staff (X-Team-ID)",
+            "GET",
+            "/categories",
+            headers={"X-Team-ID": "{{teamId}}"},
+            tests=ok(),
+        ),
+        request(
+            "Write to the shop's catalog as staff",
+            "POST",
+            "/categories",
+            headers={"X-Team-ID": "{{teamId}}"},
+            body={"name": "Not allowed {{$timestamp}}"},
+            tests=failed(403, "This needs the team admin role."),
+        ),
+        request(
+            "A team you are not in",
+            "GET",
+            "/inventory",
+            headers={"X-Team-ID": "{{personalTeamId}}"},
+            tests=failed(404, "Team not found."),
+        ),
+        request(
+            "Log in as the user again",
+            "POST",
+            "/login",
+            body=USER_LOGIN,
+            tests=ok(200, "Login successful!"),
+        ),
+        request(
+            "Make the member a team admin",
+            "PATCH",
+            "/teams/{{teamId}}/members/{{adminUserId}}",
+            body={"role": "admin"},
+            tests=ok(200, "Member updated successfully!")
+            + '\npm.test("now admin", () => pm.expect(pm.response.json().member.role).to.eql("admin"));',
+        ),
+        request(
+            "Remove the member",
+            "DELETE",
+            "/teams/{{teamId}}/members/{{adminUserId}}",
+            tests=ok(200, "Member removed."),
+        ),
+        request(
+            "Rename the team",
+            "PATCH",
+            "/teams/{{teamId}}",
+            body={"name": "Postman corner shop {{$timestamp}}"},
+            tests=ok(200, "Team updated successfully!"),
+        ),
+        request(
+            "The team's history (X-Team-ID)",
+            "GET",
+            "/history?entity_type=member",
+            headers={"X-Team-ID": "{{teamId}}"},
+            tests=ok() + '\npm.test("who did what to whom", () => {\n'
+            "  const rows = pm.response.json().history;\n"
+            '  pm.expect(rows.map(r => r.action_type)).to.eql(["delete", "update", "create"]);\n'
+            '  pm.expect(rows[0].team_id).to.eql(pm.collectionVariables.get("teamId"));\n'
+            '  pm.expect(rows[0].username).to.eql(pm.collectionVariables.get("username"));\n'
+            '  pm.expect(rows[0].entity_name).to.eql(pm.variables.get("adminUsername"));\n});',
+        ),
+        request(
+            "Delete the empty team",
+            "DELETE",
+            "/teams/{{teamId}}",
+            tests=ok(200, "Team deleted."),
+        ),
+        request(
+            "The team is gone",
+            "GET",
+            "/teams/{{teamId}}",
+            tests=failed(404, "Team not found."),
+        ),
+    ],
+)
+
+admin = folder(
+    "6. Site admin: users and the audit",
+    "Log in as the site admin (variables adminUsername/adminPassword): find users, "
+    "set their site role, and read every team's items and history.",
+    [
+        request(
+            "Log in as the site admin",
+            "POST",
+            "/login",
+            body=ADMIN_LOGIN,
+            prerequest=ADMIN_VARIABLES_SET,
+            tests=ok(200, "Login successful!")
+            + '\npm.test("is site admin", () => pm.expect(pm.response.json().user.role).to.eql("admin"));',
+        ),
+        request(
+            "Find the new user",
+            "GET",
+            "/users?q={{username}}",
+            tests=ok()
+            + '\npm.test("found", () => pm.expect(pm.response.json().users.length).to.eql(1));',
+        ),
+        request("Show the user", "GET", "/users/{{userId}}", tests=ok()),
+        request(
+            "Keep the user as staff",
+            "PATCH",
+            "/users/{{userId}}",
+            body={"role": "staff"},
+            tests=ok(),
+        ),
+        request(
+            "Everyone's items",
+            "GET",
+            "/inventory?all=true",
+            tests=ok()
+            + '\npm.test("each with its team", () => pm.response.json().items.forEach(i => pm.expect(i.team.id).to.be.a("number")));',
+        ),
+        request(
+            "Everyone's history",
+            "GET",
+            "/history?all=true&per_page=5",
+            tests=ok()
+            + '\npm.test("each with its team", () => pm.response.json().history.forEach(r => pm.expect(r.team.id).to.be.a("number")));',
+        ),
         request(
             "Log out", "POST", "/logout", tests=ok(200, "Logged out successfully!")
         ),
@@ -523,7 +729,9 @@ inventory = folder(
 COLLECTION = {
     "info": {
         "name": "Inventory API",
-        "description": "Every endpoint in order, with tests. Set baseUrl (default "
+        "description": "Every endpoint in order, with tests: a user's own team "
+        "(catalog, items, stock), a team they share, and the site admin's audit. "
+        "Set baseUrl (default "
         "http://localhost:5000) and an admin's adminUsername/adminPassword "
         "(flask create-admin); scripts/postman.sh sets all three for the admin of "
         "the live server it starts. The collection registers its own user with a "
@@ -535,7 +743,7 @@ COLLECTION = {
         {"key": "adminUsername", "value": "admin"},
         {"key": "adminPassword", "value": ""},
     ],
-    "item": [getting_started, account, admin, inventory],
+    "item": [getting_started, account, catalog, inventory, teams, admin],
 }
 
 if __name__ == "__main__":
