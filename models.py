@@ -15,7 +15,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from columns import Searchable, UTCDateTime, fold
 from extensions import bcrypt, db
@@ -451,9 +451,6 @@ class History(db.Model):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship()
-    team: Mapped[Team] = relationship()
-
     __table_args__ = (
         # A team's history newest first, and filtered by who did it.
         Index("ix_history_team_timestamp", "team_id", "timestamp", "id"),
@@ -461,22 +458,3 @@ class History(db.Model):
         Index("ix_history_entity", "entity_type", "entity_id"),
         NEVER_REUSE_IDS,
     )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the history row as the API shows it."""
-        is_item = self.entity_type == "item"
-        return {
-            "id": self.id,
-            "team_id": self.team_id,
-            "user_id": self.user_id,
-            "action_type": self.action_type,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "entity_name": self.entity_name,
-            # The original API's names for item rows, kept for its clients.
-            "item_id": self.entity_id if is_item else None,
-            "item_name": self.entity_name if is_item else None,
-            "changes": self.changes,
-            "details": self.details,
-            "timestamp": self.timestamp.isoformat(),
-        }

@@ -239,28 +239,43 @@ def wrk(
 
 
 def add_history_rows(database: Path, total: int) -> None:
-    """Top the history table up to ``total`` rows (the bench user's own)."""
+    """Top the history table up to ``total`` rows (the bench user's own).
+
+    Works on the schema before teams too, for a base commit (--base).
+    """
     connection = sqlite3.connect(database)
     (existing,) = connection.execute("SELECT count(*) FROM history").fetchone()
     (user_id,) = connection.execute(
         "SELECT id FROM users WHERE username = 'bench'"
     ).fetchone()
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(history)")}
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if "team_id" in columns:
+        (team_id,) = connection.execute(
+            "SELECT team_id FROM memberships WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        owner, owner_column, counted = team_id, "team_id", "teams"
+    else:
+        owner, owner_column, counted = user_id, None, "users"
     rows = (
-        (user_id, "stock", "item", 1 + n % 1000, f"Item {n % 1000}", now)
+        (*((owner,) if owner_column else ()), user_id, "stock", "item",
+         1 + n % 1000, f"Item {n % 1000}", now)
         for n in range(total - existing)
-    )
+    )  # fmt: skip
+    prefix = f"{owner_column}, " if owner_column else ""
+    marks = "?, " if owner_column else ""
     connection.executemany(
-        "INSERT INTO history"
-        " (user_id, action_type, entity_type, entity_id, entity_name,"
-        " timestamp) VALUES (?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO history ({prefix}user_id, action_type, entity_type,"
+        f" entity_id, entity_name, timestamp) VALUES ({marks}?, ?, ?, ?, ?, ?)",
         rows,
     )
-    # Keep the per-user count exact, as record_history() does.
+    # Keep the count exact, as record_history() does: the team's (the user's
+    # before teams).
+    key = "team_id" if owner_column else "user_id"
     connection.execute(
-        "UPDATE users SET history_count = (SELECT count(*) FROM history"
-        " WHERE history.user_id = users.id) WHERE id = ?",
-        (user_id,),
+        f"UPDATE {counted} SET history_count = (SELECT count(*) FROM history"
+        f" WHERE history.{key} = {counted}.id) WHERE id = ?",
+        (owner,),
     )
     connection.commit()
     connection.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import g
 from sqlalchemy import bindparam, exists, insert, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Connection, Row
 
 from extensions import db
 from models import Category, History, Membership, Supplier, Team, User, utcnow
@@ -35,10 +35,10 @@ SELECT_HISTORY_COUNT = select(Team.history_count).where(
 )
 
 
-def team_history_count() -> int | None:
+def team_history_count(connection: Connection) -> int | None:
     """Return how many history rows the request's team has (None: not a member)."""
     parameters = {"team_id": g.team_id, "user_id": g.user_id}
-    return db.session.execute(SELECT_HISTORY_COUNT, parameters).scalar()
+    return connection.execute(SELECT_HISTORY_COUNT, parameters).scalar()
 
 
 def record_history(

@@ -117,7 +117,7 @@ def test_seed_demo_is_consistent_in_time(app):
     for row in history:
         entity = entities[(row.entity_type, row.entity_id)]
         latest = getattr(entity, "updated_at", seeded_at)
-        assert entity.created_at <= row.timestamp <= latest, row.to_dict()
+        assert entity.created_at <= row.timestamp <= latest, row.id
         assert demo.created_at <= row.timestamp <= seeded_at
     # An item is created after its category and supplier, and stocked after
     # it is created; each ledger reads oldest first.
