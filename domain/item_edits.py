@@ -15,6 +15,7 @@ from sqlalchemy.engine import Row
 
 from domain import item_store
 from domain.item_store import add_movement
+from domain.teams import require_member, require_team_admin
 from errors import APIError
 from field_types import MAX_AMOUNT
 
@@ -84,10 +85,12 @@ def edit_item(
 def why_not_changed(
     item_id: int, versions: list[int] | None = None, change: int | None = None
 ) -> APIError:
-    """Explain why a conditional UPDATE matched no row: 404, 412 or 409."""
+    """Explain why a conditional UPDATE matched no row: 404, 403, 412 or 409."""
     item = item_store.item_state(item_id)
     if item is None or item.team_id != g.team_id:
+        require_member()  # "Team not found." when that is why
         return APIError(404, "Item not found.")
+    require_team_admin()  # 403 for the team's staff
     if versions is not None and item.version not in versions:
         return APIError(
             412,

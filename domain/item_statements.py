@@ -32,6 +32,15 @@ CALLER_IS_MEMBER = exists().where(
     memberships.c.team_id == bindparam("team"),
     memberships.c.user_id == bindparam("caller"),
 )
+# Whether the caller is an admin of the team. Every write to an item carries
+# it in its WHERE, so a staff member's write matches no row: no separate
+# question to the database before a write (item_edits.why_not_changed then
+# says why nothing matched: 404, 403, 412 or 409).
+CALLER_IS_TEAM_ADMIN = exists().where(
+    memberships.c.team_id == bindparam("team"),
+    memberships.c.user_id == bindparam("caller"),
+    memberships.c.role == "admin",
+)
 
 
 def _name_of(catalog) -> Any:
@@ -113,10 +122,11 @@ WRITE_ITEM = (
     .returning(*ITEM_COLUMNS)
 )
 DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
-# The team's item count (teams.item_count), changed in the same transaction.
+# The team's item count (teams.item_count), changed in the same transaction,
+# by its admins only: a create runs it first, as its permission check.
 COUNT_ITEMS = (
     update(teams)
-    .where(teams.c.id == bindparam("team"))
+    .where(teams.c.id == bindparam("team"), CALLER_IS_TEAM_ADMIN)
     .values(item_count=teams.c.item_count + bindparam("delta"))
 )
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
@@ -126,7 +136,11 @@ INSERT_TAG = insert(item_tags)
 # caller gives (seed-demo writes the past). Both return the item as it now is.
 LOCK_ITEM = (
     update(items)
-    .where(items.c.id == bindparam("item_id"), items.c.team_id == bindparam("team"))
+    .where(
+        items.c.id == bindparam("item_id"),
+        items.c.team_id == bindparam("team"),
+        CALLER_IS_TEAM_ADMIN,
+    )
     .values(version=items.c.version + 1)
     .returning(*ITEM_COLUMNS)
 )
@@ -135,6 +149,7 @@ MOVE_STOCK = (
     .where(
         items.c.id == bindparam("item_id"),
         items.c.team_id == bindparam("team"),
+        CALLER_IS_TEAM_ADMIN,
         (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
     )
     .values(

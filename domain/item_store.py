@@ -56,7 +56,7 @@ from domain.item_statements import (
     WRITE_ITEM,
     items,
 )
-from domain.teams import TEAM_NOT_FOUND, require_member
+from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
 from models import (
@@ -120,7 +120,15 @@ def _select_item(connection: Connection, item_id: int) -> Row | None:
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
-    """Create an item in the team from validated fields; return it as stored."""
+    """Create an item in the team from validated fields; return it as stored.
+
+    Only a team admin may: 403 (or 404 outside the team) and nothing written.
+    """
+    # The count goes up first, only for the team's admin: that is the check.
+    counted = {"team": g.team_id, "caller": g.user_id, "delta": 1}
+    if connection().execute(COUNT_ITEMS, counted).rowcount == 0:
+        require_team_admin()  # says 404 or 403
+        raise APIError(409, "The team changed while this request ran; please retry.")
     # A CSV import sends only its file's columns; the rest take their defaults.
     values = stored_values({"metadata": {}, **fields})
     now = at or utcnow()
@@ -142,7 +150,6 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
         .scalar_one()
     )
     _write_tags(item_id, values["metadata"]["tags"], replace=False)
-    connection().execute(COUNT_ITEMS, {"team": g.team_id, "delta": 1})
     return find_item(item_id)
 
 
@@ -164,7 +171,8 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
 def delete_item(locked: Row) -> None:
     """Delete a locked item; its tags and ledger go too (ON DELETE CASCADE)."""
     connection().execute(DELETE_ITEM, {"item_id": locked.id})
-    connection().execute(COUNT_ITEMS, {"team": locked.team_id, "delta": -1})
+    counted = {"team": locked.team_id, "caller": g.user_id, "delta": -1}
+    connection().execute(COUNT_ITEMS, counted)
 
 
 def _attribute(column: str) -> str:
@@ -220,7 +228,7 @@ def _conditional_update(
     if versions is not None:
         # If-Match: a statement of its own (rare, so not worth prebuilding).
         stmt = stmt.where(items.c.version.in_(versions))
-    parameters |= {"item_id": item_id, "team": g.team_id}
+    parameters |= {"item_id": item_id, "team": g.team_id, "caller": g.user_id}
     return connection().execute(stmt, parameters).first()
 
 

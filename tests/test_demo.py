@@ -58,7 +58,9 @@ def test_seed_demo_creates_a_consistent_living_system(app):
     shop = {"X-Team-ID": str(team["id"])}
     listed = staff.get("/inventory?per_page=100", headers=shop).get_json()
     assert listed["pagination"]["total"] == 21
-    refused = staff.post("/inventory", json={"item_name": "x"}, headers=shop)
+    refused = staff.post(
+        "/inventory", json={"item_name": "x", "quantity": 1, "price": 1}, headers=shop
+    )
     assert refused.status_code == 403
 
 
