@@ -50,6 +50,7 @@ def check_item_fields(fields: dict[str, Any], item_id: int | None = None) -> Non
         and not in_team(db.session.get(model, fields[field]))
     ]
     if errors:
+        require_member()  # outside the team, that is the answer: 404
         raise APIError(400, "Validation failed.", errors)
     sku = fields.get("sku")
     if sku is not None and item_store.sku_in_use(sku, item_id):

@@ -324,6 +324,22 @@ def test_x_team_id_for_a_team_one_is_not_in_is_404(app, logged_in, header):
     }
 
 
+def test_an_empty_x_team_id_names_no_team(logged_in, make_item):
+    make_item(logged_in, item_name="Personal thing")
+    assert item_names(logged_in, {"X-Team-ID": ""}) == ["Personal thing"]
+
+
+def test_outside_the_team_a_write_with_references_is_404_not_400(app, logged_in):
+    other = str(create_team(sign_up(app, "carol"), "Carol's cafe")["id"])
+    response = logged_in.post(
+        "/inventory",
+        json=item_payload(category_id=1, supplier_id=1),
+        headers={"X-Team-ID": other},
+    )
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "Team not found."
+
+
 def test_idempotency_keys_are_kept_per_team(logged_in, shop):
     key = {"Idempotency-Key": "stock-take-1"}
     personal = logged_in.post("/inventory", json=item_payload(), headers=key)
