@@ -183,6 +183,9 @@ def new_constraints(batch, table: str) -> None:
             batch.create_index(f"ix_inventory_team_{suffix}", ["team_id", column, "id"])
         batch.create_index("ix_inventory_team_expiry", ["team_id", "expiry_date", "id"])
         batch.create_index("ix_inventory_team_id", ["team_id", "id"])
+        # Items were looked up by their owner; now by team. (The index on
+        # user_id would only slow every create down.)
+        batch.drop_index("ix_inventory_user_id")
         for catalog in ("category", "supplier"):
             batch.drop_index(f"ix_inventory_{catalog}_user")
             batch.create_index(
