@@ -25,7 +25,6 @@ from errors import APIError
 from extensions import db
 from models import Category, Item, Membership, Supplier, Team, User, utcnow
 
-TEAM_ROLES = ("admin", "staff")
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
 LAST_ADMIN = "A team needs at least one admin."
@@ -270,10 +269,20 @@ def team_view(team: Team, role: str, current_team_id: int | None) -> dict[str, A
     }
 
 
-def team_summary(team_id: int, role: str) -> dict[str, Any]:
-    """Return the current team as /me shows it: id, name and the caller's role."""
-    name = db.session.scalar(select(Team.name).where(Team.id == team_id))
-    return {"id": team_id, "name": name, "role": role}
+def current_team_summary() -> dict[str, Any] | None:
+    """Return the current team as /me shows it (id, name, the caller's role).
+
+    None when the caller is not (or no longer) a member. One query: the name
+    and the role together.
+    """
+    found = db.session.execute(
+        select(Team.name, memberships.c.role)
+        .join(memberships, memberships.c.team_id == Team.id)
+        .where(Team.id == g.team_id, memberships.c.user_id == g.user_id)
+    ).first()
+    if found is None:
+        return None
+    return {"id": g.team_id, "name": found.name, "role": found.role}
 
 
 def member_view(member) -> dict[str, Any]:

@@ -82,46 +82,33 @@ def login_required(view):
     return wrapped_view
 
 
-def admin_required(view):
-    """Answer 401 unless logged in, and 403 unless the user is a site admin."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped_view(*args, **kwargs):
-        require_admin()
-        return view(*args, **kwargs)
-
-    return wrapped_view
-
-
 def require_admin() -> None:
     """Raise 403 unless the logged-in user has the site admin role."""
     if not g.user.is_admin:
         raise APIError(403, "This needs the site admin role.")
 
 
-def team_member_required(view):
-    """Answer 401 unless logged in, and 404 unless a member of the request's team."""
+def _logged_in_and(check):
+    """Make a decorator: login_required, then ``check()`` before the view."""
 
-    @functools.wraps(view)
-    @login_required
-    def wrapped_view(*args, **kwargs):
-        teams.require_member()
-        return view(*args, **kwargs)
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped_view(*args, **kwargs):
+            check()
+            return view(*args, **kwargs)
 
-    return wrapped_view
+        return wrapped_view
+
+    return decorator
 
 
-def team_admin_required(view):
-    """Answer 401/404 as team_member_required, and 403 unless the team's admin."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped_view(*args, **kwargs):
-        teams.require_team_admin()
-        return view(*args, **kwargs)
-
-    return wrapped_view
+# 401 unless logged in, then: 403 unless a site admin;
+admin_required = _logged_in_and(require_admin)
+# 404 unless a member of the request's team;
+team_member_required = _logged_in_and(teams.require_member)
+# 404 unless a member of the request's team, and 403 unless its admin.
+team_admin_required = _logged_in_and(teams.require_team_admin)
 
 
 def _config_value(name: str):
@@ -246,10 +233,7 @@ def logout():
 @documented(MeBody, errors=(401,))
 def me():
     """Show the logged-in user, and the current team with their role in it."""
-    role = teams.team_role()
-    team = None
-    if role is not None:
-        team = teams.team_summary(g.team_id, role)
+    team = teams.current_team_summary()
     return {"status": "successful", "user": g.user.to_dict(), "team": team}
 
 
