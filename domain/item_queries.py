@@ -17,7 +17,7 @@ from domain.item_statements import (
 )
 from models import Item
 from plumbing.search import matches_search
-from schemas import InventoryFilters, InventoryQuery
+from query_strings import InventoryFilters, InventoryQuery
 
 
 @functools.cache

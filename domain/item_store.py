@@ -66,7 +66,7 @@ from models import (
     utcnow,
 )
 from plumbing.pagination import page_metadata, page_window, paginate_rows
-from schemas import InventoryQuery, PageQuery
+from query_strings import InventoryQuery, PageQuery
 
 
 def connection() -> Connection:

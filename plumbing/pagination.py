@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Row
 
 from extensions import db
-from schemas import PageQuery
+from query_strings import PageQuery
 
 
 def paginate(

@@ -28,8 +28,9 @@ from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import Message
 from plumbing.search import matches_search
+from query_strings import SearchQuery, parse_query
 from routes.auth import team_admin_required, team_member_required
-from schemas import SearchQuery, parse_body, parse_query
+from schemas import parse_body
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from models import History, Team, User, utcnow
 from plumbing.operations import documented
 from plumbing.pagination import paginate_rows
 from plumbing.response_shapes import HistoryList
+from query_strings import HistoryQuery, parse_query
 from routes.auth import login_required, require_admin
-from schemas import HistoryQuery, parse_query
 
 bp = Blueprint("history", __name__)
 

@@ -20,14 +20,9 @@ from models import (
 from plumbing.error_examples import SKU_TAKEN
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.response_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
+from query_strings import InventoryQuery, parse_query
 from routes.auth import login_required, require_admin
-from schemas import (
-    InventoryQuery,
-    ItemCreate,
-    ItemUpdate,
-    parse_body,
-    parse_query,
-)
+from schemas import ItemCreate, ItemUpdate, parse_body
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
 

@@ -15,8 +15,8 @@ from plumbing.error_examples import BAD_CSV_ROWS, NOT_CSV
 from plumbing.operations import documented
 from plumbing.response_shapes import ImportReport
 from plumbing.security import accepts
+from query_strings import ImportQuery, InventoryFilters, parse_query
 from routes.auth import team_admin_required, team_member_required
-from schemas import ImportQuery, InventoryFilters, parse_query
 
 bp = Blueprint("inventory_csv", __name__, url_prefix="/inventory")
 

@@ -17,16 +17,10 @@ from plumbing.error_examples import NOT_ENOUGH_STOCK
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import AlertList, ExpiringList, MovementList, StockResult
+from query_strings import ExpiringQuery, MovementsQuery, PageQuery, parse_query
 from routes.auth import login_required, team_member_required
 from routes.inventory import get_owned_item
-from schemas import (
-    ExpiringQuery,
-    MovementsQuery,
-    PageQuery,
-    StockMovementRequest,
-    parse_body,
-    parse_query,
-)
+from schemas import StockMovementRequest, parse_body
 
 bp = Blueprint("stock", __name__)
 

@@ -12,8 +12,9 @@ from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
 from plumbing.response_shapes import UserBody, UserList, UserMessage
 from plumbing.search import contains_ascii_text
+from query_strings import SearchQuery, parse_query
 from routes.auth import admin_required
-from schemas import RoleUpdate, SearchQuery, parse_body, parse_query
+from schemas import RoleUpdate, parse_body
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 

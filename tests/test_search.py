@@ -6,7 +6,7 @@ from sqlalchemy import insert, text
 from domain.item_queries import find_items
 from extensions import db
 from models import Item, ItemTag, Team, User, utcnow
-from schemas import InventoryQuery
+from query_strings import InventoryQuery
 from tests.helpers import make_category, make_supplier
 
 
