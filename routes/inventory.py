@@ -18,8 +18,8 @@ from models import (
     Supplier,
 )
 from plumbing.error_examples import SKU_TAKEN
+from plumbing.item_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
 from plumbing.operations import ITEM_WRITE, documented
-from plumbing.response_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
 from query_strings import InventoryQuery, parse_query
 from routes.auth import login_required, require_admin
 from schemas import ItemCreate, ItemUpdate, parse_body

@@ -12,8 +12,8 @@ from domain.item_csv import apply_import, export_lines, plan_import, read_import
 from errors import APIError
 from extensions import db
 from plumbing.error_examples import BAD_CSV_ROWS, NOT_CSV
+from plumbing.item_shapes import ImportReport
 from plumbing.operations import documented
-from plumbing.response_shapes import ImportReport
 from plumbing.security import accepts
 from query_strings import ImportQuery, InventoryFilters, parse_query
 from routes.auth import team_admin_required, team_member_required

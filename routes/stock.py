@@ -14,9 +14,9 @@ from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
 from models import StockMovement, movement_to_dict, utcnow
 from plumbing.error_examples import NOT_ENOUGH_STOCK
+from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
-from plumbing.response_shapes import AlertList, ExpiringList, MovementList, StockResult
 from query_strings import ExpiringQuery, MovementsQuery, PageQuery, parse_query
 from routes.auth import login_required, team_member_required
 from routes.inventory import get_owned_item
