@@ -1,4 +1,6 @@
-"""Request validation: one Pydantic model per request body or query string.
+"""Request validation: one Pydantic model per request body.
+
+Query strings have theirs in ``query_strings.py``.
 
 Bodies are validated straight from the raw bytes in strict JSON mode, so
 ``"5"`` is not a quantity, ``true`` is not a number, ``NaN`` and ``1e400`` are

@@ -2,8 +2,9 @@
 
 Documentation only: views build plain dicts, and the contract tests
 (Schemathesis) check real responses against these models. Request bodies and
-query strings are described by the models in ``schemas.py``, which also
-validate them.
+query strings are described by the models in ``schemas.py`` and
+``query_strings.py``, which also validate them. The shapes of items live in
+``item_shapes.py`` and those of teams in ``team_shapes.py``.
 """
 
 from datetime import datetime
