@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cli import register_commands
 from config import config_for
+from dashboard import init_dashboard
 from errors import register_error_handlers
 from extensions import bcrypt, limiter
 from plumbing.database import init_database
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     init_security(app)
     register_blueprints(app)
+    init_dashboard(app)
     register_error_handlers(app)
     register_commands(app)
     trust_proxy_headers(app)

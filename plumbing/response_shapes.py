@@ -194,3 +194,14 @@ class Health(Successful):
 
 class Version(Successful):
     version: str
+
+
+class IndexLinks(Shape):
+    openapi: str
+    docs: str
+    dashboard: str
+
+
+class ApiIndex(Successful):
+    version: str
+    links: IndexLinks

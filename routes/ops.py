@@ -1,6 +1,6 @@
 """Operations endpoints: health checks for load balancers, and the version."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, redirect, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -8,7 +8,7 @@ from errors import error_response
 from extensions import db
 from plumbing.error_examples import error_example, field_error
 from plumbing.operations import documented
-from plumbing.response_shapes import Health, Version
+from plumbing.response_shapes import ApiIndex, Health, Version
 from plumbing.sessions import session_store_available
 from version import __version__
 
@@ -52,6 +52,30 @@ def health():
         headers={"Retry-After": "5"},
         extra={"checks": report},
     )
+
+
+@bp.get("/")
+@documented(
+    ApiIndex,
+    login=False,
+    tag="operations",
+    extra_statuses={302: "A browser (Accept prefers text/html): to the dashboard."},
+)
+def index():
+    """Show where to start: the API's documents, or the dashboard for a browser."""
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == (
+        "text/html"
+    ):
+        return redirect(url_for("dashboard.home"))
+    return {
+        "status": "successful",
+        "version": __version__,
+        "links": {
+            "openapi": url_for("docs.openapi_document"),
+            "docs": url_for("docs.docs_page"),
+            "dashboard": url_for("dashboard.home"),
+        },
+    }
 
 
 @bp.get("/version")

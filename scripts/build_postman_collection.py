@@ -172,6 +172,13 @@ getting_started = folder(
             tests=ok() + '\npm.test("database ok", () => '
             'pm.expect(pm.response.json().checks.database).to.eql("ok"));',
         ),
+        request(
+            "API index",
+            "GET",
+            "/",
+            tests=ok() + '\npm.test("links to the docs", () => '
+            'pm.expect(pm.response.json().links.docs).to.eql("/docs"));',
+        ),
         request("Version", "GET", "/version", tests=ok()),
         request(
             "OpenAPI document",

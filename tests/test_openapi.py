@@ -23,6 +23,8 @@ def document(client):
 def url_map_operations(app) -> set[tuple[str, str]]:
     operations = set()
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("dashboard."):
+            continue  # the dashboard's HTML pages are not part of the API
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             operations.add((method, path))

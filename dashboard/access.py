@@ -1,0 +1,101 @@
+"""Who is looking at a page: the login check, and what every template knows."""
+
+import functools
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import g, redirect, render_template, request, url_for
+from pydantic import BaseModel, ValidationError
+
+from dashboard import bp
+from domain import teams
+from errors import invalid_input
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def page_login_required(view):
+    """Send a browser that is not logged in to the login page, then back here."""
+
+    @functools.wraps(view)
+    def wrapped_view(*args, **kwargs):
+        if g.user_id is None:
+            return login_redirect()
+        return view(*args, **kwargs)
+
+    return wrapped_view
+
+
+def login_redirect():
+    """Send the browser to the login page, to come back to this page after."""
+    return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
+
+
+def page_member_required(view):
+    """Like page_login_required, and show a page only to a member of the team.
+
+    The session's team is the one the API uses; a user removed from it sees
+    a page saying so rather than its data (the API would answer 404).
+    """
+
+    @page_login_required
+    @functools.wraps(view)
+    def wrapped_view(*args, **kwargs):
+        if page_team() is None:
+            return render_template("dashboard/no_team.html"), 404
+        return view(*args, **kwargs)
+
+    return wrapped_view
+
+
+def page_query(model: type[Model]) -> Model:
+    """Validate the page's query string like the API's, ignoring empty fields.
+
+    A filter form submits every field, the empty ones too ("?category_id=");
+    the API would refuse an empty id, but on a page it means "any".
+    """
+    arguments = {name: value for name, value in request.args.items() if value != ""}
+    try:
+        return model.model_validate(arguments)
+    except ValidationError as exc:
+        raise invalid_input(exc, "Invalid query parameters.") from None
+
+
+def local_path(target: str | None) -> str:
+    """Return ``target`` if it is a path on this site, else the home page.
+
+    ``?next=`` comes from the address bar, so it must never send the browser
+    to another site (``//evil.example`` or ``https://...`` are refused).
+    """
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
+            return target
+    return url_for("dashboard.home")
+
+
+@bp.app_template_global()
+def page_team() -> dict | None:
+    """The current team with the caller's role in it (None when not a member)."""
+    if "page_team" not in g:
+        g.page_team = teams.current_team_summary() if g.user_id else None
+    return g.page_team
+
+
+@bp.app_template_global()
+def page_teams() -> list:
+    """Every team of the caller, for the team switcher."""
+    return teams.teams_of(g.user_id) if g.user_id else []
+
+
+@bp.app_template_global()
+def is_team_admin() -> bool:
+    """Whether the caller administers the current team (shows write controls)."""
+    team = page_team()
+    return team is not None and team["role"] == "admin"

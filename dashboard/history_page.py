@@ -1,0 +1,29 @@
+"""The history page: who changed what and when, filtered like GET /history."""
+
+from flask import render_template
+
+from dashboard import bp
+from dashboard.access import page_member_required, page_query
+from extensions import db
+from models import ACTION_TYPES, ENTITY_TYPES, utcnow
+from plumbing.pagination import paginate_rows
+from query_strings import HistoryQuery
+from routes.history import find_history
+
+
+@bp.get("/history")
+@page_member_required
+def history():
+    """List the team's history, newest first, with the filters in the address."""
+    query = page_query(HistoryQuery)
+    with db.engine.connect() as read_only:
+        rows, pagination = paginate_rows(read_only, find_history(query), query)
+    return render_template(
+        "dashboard/history.html",
+        rows=rows,
+        pagination=pagination,
+        query=query,
+        action_types=ACTION_TYPES,
+        entity_types=ENTITY_TYPES,
+        now=utcnow(),
+    )
