@@ -7,7 +7,6 @@ from flask import render_template
 from dashboard import bp
 from dashboard.access import page_member_required
 from domain import item_store
-from domain.history import team_history_count
 from domain.item_queries import team_stock_totals
 from extensions import db
 from models import utcnow
@@ -36,7 +35,6 @@ def home():
         changes = read_only.execute(
             find_history(HistoryQuery()).limit(SHORT_LIST)
         ).all()
-        has_history = bool(team_history_count(read_only))
     return render_template(
         "dashboard/home.html",
         low_stock=[low_stock_alert(item, sold.get(item.id, 0)) for item in low],
@@ -47,6 +45,5 @@ def home():
         expiry_limit=(today + timedelta(days=EXPIRY_WINDOW_DAYS + 1)).isoformat(),
         totals=totals,
         changes=changes,
-        has_history=has_history,
         now=utcnow(),
     )

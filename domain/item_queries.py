@@ -129,12 +129,13 @@ def find_expiring(within_days: int, today: date) -> Select:
 def team_stock_totals() -> Select:
     """Build the SELECT of the team's stock at a glance (the dashboard's tiles).
 
-    Counts active items, those out of stock and those at or below their
+    Counts all items, active items, those out of stock and those at or below their
     reorder level, and the stock's value at cost and at selling price, in
     cents. Items without a cost price add nothing to the value at cost.
     """
     active = items.c.status == "active"
     return select(
+        func.count().label("all_items"),
         func.count().filter(active).label("items"),
         func.count().filter(active, items.c.quantity == 0).label("out_of_stock"),
         func.count()

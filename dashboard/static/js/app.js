@@ -93,7 +93,7 @@ function explain(result) {
     const wait = result.headers.get("Retry-After");
     return `${body.message || "Too many attempts."}${wait ? ` Try again in ${wait} seconds.` : ""}`;
   }
-  if (result.status === 401) return "Your session has ended. Log in again.";
+  if (result.status === 401) return body.message || "Your session has ended. Log in again.";
   if (result.status === 403) return body.message || "You are not allowed to do this.";
   return body.message || `The server answered ${result.status}.`;
 }
