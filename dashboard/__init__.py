@@ -55,7 +55,8 @@ def describe_change(row) -> str:
 @bp.app_template_global()
 def page_url(page: int) -> str:
     """Return this page's address with another page number, filters kept."""
-    arguments = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    filled = {name: value for name, value in request.args.items() if value != ""}
+    arguments = {**filled, **(request.view_args or {}), "page": page}
     return url_for(request.endpoint, **arguments)
 
 

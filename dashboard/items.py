@@ -32,8 +32,8 @@ def items():
     rows, pagination = item_store.list_page(query)
     filters = {
         name: value
-        for name, value in request.args.items()
-        if name not in ("page", "per_page", "all") and value != ""
+        for name, value in _filled_arguments().items()
+        if name not in ("page", "per_page", "all")
     }
     return render_template(
         "dashboard/items.html",
@@ -66,7 +66,7 @@ def _sort_links(current: str | None) -> list[dict]:
         ascending = current == key
         descending = current == f"-{key}"
         next_sort = f"-{key}" if ascending else key
-        arguments = {**request.args.to_dict(), "sort": next_sort, "page": 1}
+        arguments = {**_filled_arguments(), "sort": next_sort, "page": 1}
         links.append(
             {
                 "key": key,
@@ -80,3 +80,8 @@ def _sort_links(current: str | None) -> list[dict]:
             }
         )
     return links
+
+
+def _filled_arguments() -> dict[str, str]:
+    """The query string without the fields a filter form left empty."""
+    return {name: value for name, value in request.args.items() if value != ""}
