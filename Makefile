@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run serve bench bench-ceiling test test-quick test-backends contract postman lint format clean
+.PHONY: run serve bench bench-ceiling test test-quick test-backends contract postman lint format clean browser screenshots vendor
 
 # PORT=5001 make run serves on another port.
 run: $(VENV)/.installed-app
@@ -48,9 +48,25 @@ bench-ceiling: $(VENV)/.installed-dev
 # run `make test` at once on one machine.
 test: lint contract postman test-quick test-backends
 
-# One pass on the zero-setup defaults: SQLite and file sessions.
-test-quick: $(VENV)/.installed-dev
-	$(PYTEST)
+# One pass on the zero-setup defaults: SQLite and file sessions, with the
+# dashboard's real-browser tests (tests/browser), which must not be skipped.
+test-quick: $(VENV)/.installed-dev browser
+	REQUIRE_BROWSER=1 $(PYTEST)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its
+# own browser without the internet; tests/browser/conftest.py explains).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends chromium fonts-liberation)
+
+# The README's screenshots of the dashboard, in both themes, taken by the
+# browser tests (docs/screenshots/).
+screenshots: $(VENV)/.installed-dev browser
+	REQUIRE_BROWSER=1 SCREENSHOTS=1 $(BIN)/pytest -p no:xdist tests/browser/test_screenshots.py
+
+# Refresh the dashboard's front-end files from npm (scripts/vendor.py).
+vendor: $(VENV)/.installed-dev
+	$(BIN)/python scripts/vendor.py
 
 test-backends: $(VENV)/.installed-dev
 	scripts/services.sh run $(PYTEST)

@@ -1,0 +1,155 @@
+"""The dashboard's pages through the test client, on every backend under test.
+
+The browser tests (tests/browser) drive the same pages as a person does;
+these check what a page answers: redirects, status codes, the CSP, which
+controls each role is shown, and that a page shows only its own team's data.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import AuthActions, item_payload
+
+PAGES = ["/app/", "/app/items", "/app/alerts", "/app/history"]
+VENDOR = Path(__file__).resolve().parents[1] / "dashboard" / "static" / "vendor"
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/app/items/1"])
+def test_a_page_sends_a_logged_out_browser_to_login_and_back(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location == f"/app/login?next={path}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_answer_html_under_a_strict_csp(client, logged_in, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe" not in policy
+    assert b"<script>" not in response.data and b" style=" not in response.data
+
+
+def test_the_api_keeps_its_own_csp(client, logged_in):
+    response = client.get("/inventory")
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; frame-ancestors 'none'"
+    )
+
+
+def test_root_sends_a_browser_to_the_dashboard_and_an_api_client_an_index(client):
+    browser = client.get("/", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.status_code == 302 and browser.location == "/app/"
+    api = client.get("/", headers={"Accept": "application/json"})
+    assert api.status_code == 200
+    assert api.get_json()["links"] == {
+        "openapi": "/openapi.json",
+        "docs": "/docs",
+        "dashboard": "/app/",
+    }
+
+
+def test_an_unknown_page_is_an_html_404_in_the_layout(client, logged_in):
+    response = client.get("/app/no/such/page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert b"Not found" in response.data
+
+
+def test_a_bad_filter_is_an_html_400_that_says_why(client, logged_in):
+    response = client.get("/app/items?min_quantity=lots")
+    assert response.status_code == 400
+    assert b"Invalid query parameters." in response.data
+
+
+def test_empty_filter_fields_mean_any(client, logged_in):
+    client.post("/inventory", json=item_payload(item_name="Hammer"))
+    response = client.get("/app/items?q=&category_id=&status=&tag=")
+    assert response.status_code == 200
+    assert b"Hammer" in response.data
+
+
+def test_login_next_is_a_local_path_only(client, auth):
+    auth.register()
+    auth.login()
+    for target, expected in [
+        ("/app/items", "/app/items"),
+        ("//evil.example/x", "/app/"),
+        ("https://evil.example/", "/app/"),
+        ("/\\evil.example", "/app/"),
+    ]:
+        response = client.get("/app/login", query_string={"next": target})
+        assert response.status_code == 302
+        assert response.location == expected
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    response.close()  # a file response: close it as a server would
+
+
+def test_another_teams_item_page_is_a_404(app, client):
+    owner = app.test_client()
+    AuthActions(owner).register("owner", "owner@example.com")
+    AuthActions(owner).login("owner")
+    item_id = owner.post("/inventory", json=item_payload()).get_json()["item_id"]
+    assert owner.get(f"/app/items/{item_id}").status_code == 200
+    AuthActions(client).register("other", "other@example.com")
+    AuthActions(client).login("other")
+    response = client.get(f"/app/items/{item_id}")
+    assert response.status_code == 404
+    assert item_payload()["item_name"].encode() not in response.data
+
+
+def test_staff_pages_show_no_admin_controls(app, client):
+    owner = app.test_client()
+    AuthActions(owner).register("owner", "owner@example.com")
+    AuthActions(owner).login("owner")
+    item_id = owner.post("/inventory", json=item_payload()).get_json()["item_id"]
+    team_id = owner.get("/me").get_json()["team"]["id"]
+    AuthActions(client).register("clerk", "clerk@example.com")
+    owner.post(f"/teams/{team_id}/members", json={"username": "clerk"})
+    AuthActions(client).login("clerk")
+    client.post(f"/teams/{team_id}/switch")
+    for path, controls in [
+        ("/app/items", [b"New item", b"Import CSV"]),
+        (f"/app/items/{item_id}", [b">Edit<", b">Delete<"]),
+    ]:
+        page = client.get(path)
+        assert page.status_code == 200
+        for control in controls:
+            assert control not in page.data
+    assert b"Record movement" in client.get(f"/app/items/{item_id}").data
+    admin_page = owner.get(f"/app/items/{item_id}").data
+    assert b">Edit<" in admin_page and b">Delete<" in admin_page
+
+
+def test_the_home_tiles_add_up(client, logged_in):
+    client.post("/inventory", json=item_payload(item_name="A", quantity=0))
+    client.post(
+        "/inventory",
+        json=item_payload(item_name="B", quantity=4, price=2.5, cost_price=1.25),
+    )
+    page = client.get("/app/").get_data(as_text=True)
+    assert "<strong>2</strong> active items" in page
+    assert "<strong>1</strong> out of stock" in page
+    assert "<strong>5.00</strong> stock value at cost" in page
+    assert "<strong>10.00</strong> stock value at price" in page
+
+
+def test_every_vendored_file_matches_its_recorded_sha256():
+    manifest = json.loads((VENDOR / "VENDOR.json").read_text())
+    files = {entry["file"] for entry in manifest}
+    assert {"alpinejs-csp.min.js", "pico.min.css"} <= files
+    assert files == {path.name for path in VENDOR.iterdir()} - {"VENDOR.json"}
+    for entry in manifest:
+        digest = hashlib.sha256((VENDOR / entry["file"]).read_bytes()).hexdigest()
+        assert digest == entry["sha256"], entry["file"]
+        assert entry["licence"] == "MIT" and entry["version"]
