@@ -95,7 +95,16 @@ def unknown_page(unknown: str):
 
 def init_dashboard(app: Flask) -> None:
     """Register the pages, and the favicon browsers ask for at the site's root."""
-    from dashboard import alerts, auth_pages, history_page, home, item_page, items  # noqa: F401
+    from dashboard import (  # noqa: F401  (importing a page registers its routes)
+        alerts,
+        auth_pages,
+        catalog,
+        history_page,
+        home,
+        item_page,
+        items,
+        people,
+    )
 
     app.register_blueprint(bp)
     app.add_url_rule(

@@ -153,3 +153,49 @@ def test_every_vendored_file_matches_its_recorded_sha256():
         digest = hashlib.sha256((VENDOR / entry["file"]).read_bytes()).hexdigest()
         assert digest == entry["sha256"], entry["file"]
         assert entry["licence"] == "MIT" and entry["version"]
+
+
+@pytest.mark.parametrize("path", ["/app/categories", "/app/suppliers", "/app/members"])
+def test_catalog_and_members_pages_show_write_controls_to_admins_only(
+    app, client, path
+):
+    owner = app.test_client()
+    AuthActions(owner).register("owner", "owner@example.com")
+    AuthActions(owner).login("owner")
+    owner.post("/categories", json={"name": "Tools"})
+    owner.post("/suppliers", json={"name": "Acme"})
+    team_id = owner.get("/me").get_json()["team"]["id"]
+    AuthActions(client).register("clerk", "clerk@example.com")
+    owner.post(f"/teams/{team_id}/members", json={"username": "clerk"})
+    AuthActions(client).login("clerk")
+    client.post(f"/teams/{team_id}/switch")
+    admin_page, staff_page = owner.get(path), client.get(path)
+    assert admin_page.status_code == staff_page.status_code == 200
+    assert b'data-method="DELETE"' in admin_page.data
+    assert b'data-method="DELETE"' not in staff_page.data
+    assert b'data-method="POST"' not in staff_page.data
+
+
+def test_the_users_page_refuses_all_but_site_admins(client, logged_in):
+    response = client.get("/app/users")
+    assert response.status_code == 403
+    assert b"Only the site" in response.data
+
+
+def test_a_member_removed_from_the_team_sees_none_of_its_data(app, client):
+    owner = app.test_client()
+    AuthActions(owner).register("owner", "owner@example.com")
+    AuthActions(owner).login("owner")
+    owner.post("/inventory", json=item_payload(item_name="Secret"))
+    team_id = owner.get("/me").get_json()["team"]["id"]
+    AuthActions(client).register("clerk", "clerk@example.com")
+    clerk_id = owner.post(f"/teams/{team_id}/members", json={"username": "clerk"})
+    AuthActions(client).login("clerk")
+    client.post(f"/teams/{team_id}/switch")
+    assert b"Secret" in client.get("/app/items").data
+    user_id = clerk_id.get_json()["member"]["user_id"]
+    owner.delete(f"/teams/{team_id}/members/{user_id}")
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert b"Secret" not in response.data

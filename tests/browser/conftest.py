@@ -187,6 +187,7 @@ class Shop:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(f"{self.base_url}/app/")
+        ready(page)
 
 
 @pytest.fixture
@@ -200,6 +201,11 @@ def signed_in(shop, page) -> Shop:
     """``shop``, with the browser page logged in."""
     shop.sign_in(page)
     return shop
+
+
+def ready(page) -> None:
+    """Wait until the page's components answer clicks and keys (app.js marks it)."""
+    page.locator("html[data-ready]").wait_for(state="attached")
 
 
 AXE = Axe()

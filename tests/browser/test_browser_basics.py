@@ -1,10 +1,11 @@
 """A person's first visit: register, log in, the home page, the layout, log out."""
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, Shop, axe_clean
+from tests.browser.conftest import PASSWORD, Shop, axe_clean, ready
 
 
 def test_register_then_log_in_lands_on_an_empty_home(page, base_url):
@@ -65,12 +66,15 @@ def test_login_returns_to_the_page_asked_for(page, shop):
 
 def test_keyboard_only_login_and_skip_link(page, shop):
     page.goto(shop.base_url + "/app/login")
+    ready(page)
     expect(page.get_by_label("Username")).to_be_focused()  # autofocus
     page.keyboard.type(shop.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(shop.base_url + "/app/")
+    ready(page)
+    page.locator("body").focus()  # from the top of the page, as after a load
     page.keyboard.press("Tab")  # the skip link comes first
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
@@ -182,3 +186,30 @@ def test_login_register_and_home_are_accessible_in_both_themes(page, signed_in):
         anonymous.goto(signed_in.base_url + path)
         axe_clean(anonymous)
     anonymous.close()
+
+
+def test_too_many_failed_logins_show_the_wait(page, shop, page_problems):
+    # The limiter is one object per process, so a second live app with limits
+    # on would limit the shared one too: the API's 429 (tests/test_rate_limits)
+    # is played back here exactly as it answers, to test what the page shows.
+    page_problems.expect(429, "/login")
+    page.route(
+        lambda url: urlsplit(url).path == "/login",  # the API, not /app/login
+        lambda route: route.fulfill(
+            status=429,
+            headers={"Retry-After": "42"},
+            json={
+                "status": "failed",
+                "message": "Too many failed logins for this username; try again later.",
+                "errors": [],
+            },
+        ),
+    )
+    page.goto(shop.base_url + "/app/login")
+    page.get_by_label("Username").fill(shop.username)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Too many failed logins for this username; try again later. "
+        "Try again in 42 seconds."
+    )

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_clean
+from tests.browser.conftest import axe_clean, ready
 
 
 def stocked_shop(shop):
@@ -81,8 +81,9 @@ def test_record_a_sale_and_see_the_chart_and_history_change(page, shop):
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("What happened").select_option("sale")
     dialog.get_by_label(re.compile("^Units")).fill("5")
-    dialog.get_by_role("button", name="Record").click()
-    expect(page.locator("dl")).to_contain_text("7")
+    with page.expect_navigation():  # recorded: the page reloads from the server
+        dialog.get_by_role("button", name="Record").click()
+    expect(page.locator("dl.details dd").first).to_have_text("7")
     ledger = page.get_by_role("table")
     expect(ledger).to_contain_text("sale")
     expect(ledger).to_contain_text("-5")
@@ -110,6 +111,7 @@ def test_keyboard_only_movement(page, shop):
     hammer = stocked_shop(shop)
     shop.sign_in(page)
     page.goto(f"{shop.base_url}/app/items/{hammer['id']}")
+    ready(page)
     opener = page.get_by_role("button", name="Record movement")
     opener.focus()
     page.keyboard.press("Enter")
@@ -120,6 +122,7 @@ def test_keyboard_only_movement(page, shop):
     page.keyboard.type("2")
     page.keyboard.press("Enter")
     expect(page.get_by_role("table")).to_contain_text("-2")
+    ready(page)
     # Escape closes a dialog and gives the focus back to its button.
     opener = page.get_by_role("button", name="Record movement")
     opener.focus()

@@ -218,3 +218,9 @@ document.addEventListener("alpine:init", () => {
     },
   }));
 });
+
+// Mark the page ready once its components are live (the browser tests wait
+// for it before typing, as a person waits for the page to respond).
+document.addEventListener("alpine:initialized", () => {
+  document.documentElement.dataset.ready = "true";
+});
