@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     func,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -165,6 +166,17 @@ class Team(db.Model):
     # list or history page needs no COUNT(*).
     item_count: Mapped[int] = mapped_column(default=0, server_default="0")
     history_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The stock at a glance (the dashboard's home), kept by database triggers
+    # on inventory (domain/stock_totals.py): active items only; values in cents.
+    active_items: Mapped[int] = mapped_column(default=0, server_default="0")
+    out_of_stock_items: Mapped[int] = mapped_column(default=0, server_default="0")
+    low_stock_items: Mapped[int] = mapped_column(default=0, server_default="0")
+    value_at_cost_cents: Mapped[int] = mapped_column(
+        BigInteger, default=0, server_default="0"
+    )
+    value_at_price_cents: Mapped[int] = mapped_column(
+        BigInteger, default=0, server_default="0"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     history_type = "team"
@@ -320,6 +332,16 @@ class Item(Searchable, db.Model):
         Index("ix_inventory_team_created", "team_id", "created_at", "id"),
         Index("ix_inventory_team_updated", "team_id", "updated_at", "id"),
         Index("ix_inventory_team_expiry", "team_id", "expiry_date", "id"),
+        # Only the items at or below their reorder level: the low-stock alerts
+        # and the home page read these few, however many items a team has.
+        Index(
+            "ix_inventory_team_low_stock",
+            "team_id",
+            "status",
+            "id",
+            sqlite_where=text("quantity <= reorder_level"),
+            postgresql_where=text("quantity <= reorder_level"),
+        ),
         # Led by the catalog id: serves both the catalog's "how many items use
         # this?" and a team's filter by category or supplier.
         Index("ix_inventory_category_team", "category_id", "team_id"),

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from flask import render_template
+from flask import g, render_template
 
 from dashboard import bp
 from dashboard.access import page_member_required
 from domain import item_store
-from domain.item_queries import team_stock_totals
+from domain.stock_totals import team_totals
 from extensions import db
 from models import utcnow
 from query_strings import HistoryQuery, PageQuery
@@ -31,7 +31,7 @@ def home():
         short, EXPIRY_WINDOW_DAYS, today
     )
     with db.engine.connect() as read_only:
-        totals = read_only.execute(team_stock_totals()).one()
+        totals = team_totals(read_only, g.team_id)
         changes = read_only.execute(
             find_history(HistoryQuery()).limit(SHORT_LIST)
         ).all()

@@ -4,7 +4,7 @@ import functools
 from datetime import date, timedelta
 
 from flask import g
-from sqlalchemy import Float, Select, bindparam, case, cast, func, select
+from sqlalchemy import Float, Select, bindparam, case, cast, select
 
 from domain.item_fields import to_cents
 from domain.item_statements import (
@@ -124,27 +124,3 @@ def find_expiring(within_days: int, today: date) -> Select:
         )
         .order_by(items.c.expiry_date, items.c.id)
     )
-
-
-def team_stock_totals() -> Select:
-    """Build the SELECT of the team's stock at a glance (the dashboard's tiles).
-
-    Counts all items, active items, those out of stock and those at or below their
-    reorder level, and the stock's value at cost and at selling price, in
-    cents. Items without a cost price add nothing to the value at cost.
-    """
-    active = items.c.status == "active"
-    return select(
-        func.count().label("all_items"),
-        func.count().filter(active).label("items"),
-        func.count().filter(active, items.c.quantity == 0).label("out_of_stock"),
-        func.count()
-        .filter(active, items.c.quantity <= items.c.reorder_level)
-        .label("low_stock"),
-        func.coalesce(
-            func.sum(items.c.quantity * items.c.cost_price_cents).filter(active), 0
-        ).label("value_at_cost_cents"),
-        func.coalesce(
-            func.sum(items.c.quantity * items.c.price_cents).filter(active), 0
-        ).label("value_at_price_cents"),
-    ).where(items.c.team_id == g.team_id)
