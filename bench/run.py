@@ -3,7 +3,9 @@
 For each inventory size (100 and 10 000 items) it starts the API and the floor
 app (bench/floor.py) under the same gunicorn settings, seeds the data through
 the API, and measures each endpoint with wrk. History is also measured with
-1 000 000 history rows. Every figure is printed as a ratio to the floor.
+1 000 000 history rows. The dashboard's home and items pages are measured too,
+and each must stay at 0.9x or more of its 100-item speed at 10 000 items.
+Every figure is printed as a ratio to the floor.
 
 Writes are also printed as a ratio to the ceiling (bench/ceiling.py): a stock
 movement's durable transaction run through the API's own functions with none
@@ -92,6 +94,10 @@ READS = [
     ("get one item", "GET", "/inventory/{id}", None),
     ("list a page", "GET", "/inventory?page=1&per_page=50", None),
     ("history", "GET", "/history?page=1&per_page=50", None),
+    # The dashboard's pages: the home page's totals and lists, and a page of
+    # the items table, must not slow down as the inventory grows.
+    ("home page", "GET", "/app/", None),
+    ("items page", "GET", "/app/items", None),
 ]
 STOCK_MOVEMENT = (
     "stock movement",
@@ -435,7 +441,7 @@ def check_targets(
     require(
         large["get one item"]["rps"] >= 0.5 * floor["rps"], "get one item >= 0.5x floor"
     )
-    for name in ("list a page", "history"):
+    for name in ("list a page", "history", "home page", "items page"):
         ratio = large[name]["rps"] / small[name]["rps"]
         require(
             ratio >= 0.9, f"{name}: 10 000 items at {ratio:.2f}x of 100 items (>= 0.9)"
