@@ -29,7 +29,7 @@ from tests.helpers import (
     sqlite_settings_for,
 )
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
+CHROMIUM = shutil.which(os.environ.get("CHROMIUM") or "chromium")
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 
 

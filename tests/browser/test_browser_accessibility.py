@@ -34,3 +34,40 @@ def test_every_page_and_dialog_is_accessible_in_both_themes(page, shop, page_pro
             axe_clean(page)
             page.keyboard.press("Escape")
             expect(dialog).to_be_hidden()
+
+
+# Every visible control outside a closed dialog, named for the assertion.
+CONTROLS = """() => Array.from(document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary'))
+  .filter(el => !el.closest('dialog:not([open])') && !el.disabled
+    && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+  .map(el => el.id || el.getAttribute('href') || el.getAttribute('aria-label')
+    || el.textContent.trim())"""
+FOCUSED = """() => { const el = document.activeElement;
+  return el.id || el.getAttribute('href') || el.getAttribute('aria-label')
+    || el.textContent.trim(); }"""
+
+
+def test_the_tab_key_reaches_every_control_on_every_page(page, shop):
+    item = shop.item("Glue", quantity=1, reorder_level=3)
+    shop.post("/categories", {"name": "Tools"})
+    shop.sign_in(page)
+    for path in (
+        "/app/",
+        "/app/items",
+        f"/app/items/{item['id']}",
+        "/app/alerts",
+        "/app/history",
+        "/app/categories",
+        "/app/members",
+    ):
+        page.goto(shop.base_url + path)
+        ready(page)
+        page.locator("body").focus()
+        controls = page.evaluate(CONTROLS)
+        reached = []
+        for _ in range(len(controls) + 5):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate(FOCUSED))
+        missing = [control for control in controls if control not in reached]
+        assert missing == [], f"{path}: not reachable by Tab: {missing}"
