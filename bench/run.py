@@ -38,6 +38,11 @@ cap), BENCH_ROUNDS (with --base: measurements of each side per scenario, the
 best counts; default 2), WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn
 settings, defaults from gunicorn.conf.py), BENCH_DATABASE_URL (default: a
 fresh SQLite file; the ceiling and --base run on SQLite only).
+
+Last of a full run, the scale-out configuration (bench/scale_out.py): every
+scenario on PostgreSQL + Redis, started by scripts/services.sh, beside the
+same scenario on SQLite, with the round trips each request makes.
+``python -m bench.run scale-out`` runs only that part.
 """
 
 import argparse
@@ -56,6 +61,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+import psycopg
 import requests
 
 from bench.compare import MAX_LOSS_PERCENT, base_worktree, best, change_percent, loses
@@ -135,7 +141,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path, root: Path = ROOT):
+def gunicorn(
+    app: str, env: dict[str, str], log: Path, root: Path = ROOT, workers: str = WORKERS
+):
     """Run ``app`` from ``root`` under its gunicorn.conf.py; yield its base URL.
 
     The worker and thread counts are forced through the environment, so a base
@@ -146,7 +154,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, root: Path = ROOT):
     env = os.environ | env
     env |= {
         "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": WORKERS,
+        "WEB_CONCURRENCY": workers,
         "GUNICORN_THREADS": THREADS,
         # One connection per request, as clients behind a proxy arrive: with
         # keep-alive, each of wrk's 16 connections stays with the worker that
@@ -365,7 +373,9 @@ def measure_import_at_cap(work: Path) -> ImportResult:
     return result
 
 
-def prepare_instance(instance: Path, root: Path = ROOT) -> dict[str, str]:
+def prepare_instance(
+    instance: Path, root: Path = ROOT, database_url: str = DATABASE_URL
+) -> dict[str, str]:
     """Build an empty schema by ``root``'s migrations; return the API's environment."""
     env = {
         "APP_ENV": "development",
@@ -374,19 +384,28 @@ def prepare_instance(instance: Path, root: Path = ROOT) -> dict[str, str]:
         "FLASK_RATELIMIT_ENABLED": "false",
         "FLASK_BCRYPT_LOG_ROUNDS": "4",
         # Always explicit, so that a DATABASE_URL in .env is never benchmarked.
-        "DATABASE_URL": DATABASE_URL or f"sqlite:///{instance / 'inventory.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{instance / 'inventory.db'}",
+        "SESSION_TYPE": "cachelib",  # bench/scale_out.py sets redis
     }
-    # A fresh schema for each size (a SQLite file is new anyway).
-    steps = (["downgrade", "base"], ["upgrade"]) if DATABASE_URL else (["upgrade"],)
-    for step in steps:
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "app", "db", *step],
-            cwd=root,
-            env=os.environ | env,
-            check=True,
-            capture_output=True,
-        )
+    # A fresh schema for each size (a SQLite file is new anyway). The teams
+    # migration refuses to downgrade, so the old schema is dropped whole.
+    if database_url:
+        empty_database(database_url)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=root,
+        env=os.environ | env,
+        check=True,
+        capture_output=True,
+    )
     return env
+
+
+def empty_database(url: str) -> None:
+    """Drop every table, sequence and function of PostgreSQL's public schema."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
 
 
 def report(
@@ -657,8 +676,9 @@ def main() -> int:
     parser.add_argument(
         "only",
         nargs="?",
-        choices=("ceiling", "import"),
-        help="run only the stock movement against the ceiling, or only the import",
+        choices=("ceiling", "import", "scale-out"),
+        help="run only the stock movement against the ceiling, only the import,"
+        " or only PostgreSQL + Redis against SQLite",
     )
     parser.add_argument(
         "--base",
@@ -670,8 +690,10 @@ def main() -> int:
     if arguments.base and (only or DATABASE_URL):
         print("--base compares the full scenarios on SQLite only.", file=sys.stderr)
         return 2
-    if only == "ceiling" and DATABASE_URL:
-        print("The ceiling is measured on SQLite only.", file=sys.stderr)
+    if only in ("ceiling", "scale-out") and DATABASE_URL:
+        print(
+            f"{only} compares with SQLite: unset BENCH_DATABASE_URL.", file=sys.stderr
+        )
         return 2
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk).", file=sys.stderr)
@@ -698,10 +720,19 @@ def main() -> int:
         if only == "ceiling":
             measure_ceiling_only(work, floor["rps"])
             return 0
+        from bench import scale_out  # it builds on this module's functions
+
+        if only == "scale-out":
+            failures = scale_out.measure(work, floor["rps"])
+            print(f"{len(failures)} target(s) missed." if failures else "All met.")
+            return 1 if failures else 0
         results = {size: measure_size(size, work, floor["rps"]) for size in SIZES}
         imported = measure_import_at_cap(work)
         print("Targets:")
         failures = check_targets(floor, results[SIZES[0]], results[SIZES[1]], imported)
+        if not DATABASE_URL:
+            # The same scenarios on PostgreSQL + Redis, beside SQLite's.
+            failures += scale_out.measure(work, floor["rps"])
         print(f"{len(failures)} target(s) missed." if failures else "All targets met.")
         return 1 if failures else 0
     finally:

@@ -78,10 +78,12 @@ start() {
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   pg_port=${PG_PORT:-$(free_port)}
   redis_port=${REDIS_PORT:-$(free_port)}
+  # pg_stat_statements counts each statement a client sends: make bench
+  # prints the round trips per request with it (bench/round_trips.py).
   as_postgres "$PG_BIN/initdb" -D "$dir/pg" -U postgres -A trust \
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir/pg" -l "$dir/postgres.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir -c fsync=$PG_FSYNC" \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir -c fsync=$PG_FSYNC -c shared_preload_libraries=pg_stat_statements" \
     start >/dev/null; then
     echo "PostgreSQL did not start:" >&2
     cat "$dir/postgres.log" >&2
