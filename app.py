@@ -106,9 +106,9 @@ def configure_engine(app: Flask) -> None:
     # responses: a page of 50 items parses 50 of them.
     options.setdefault("json_deserializer", msgspec.json.decode)
     if uri.startswith("postgresql"):
-        # Replace connections the server dropped (restart, idle timeout) quietly.
-        # (A SQLite file has no server to drop them, so it skips the extra query.)
-        options.setdefault("pool_pre_ping", True)
+        # Connections the server dropped (restart, idle timeout) are replaced
+        # quietly by plumbing/database.ping_idle_connections(), which checks
+        # only those idle a while, not every checkout as pool_pre_ping would.
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault(
             "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"]

@@ -30,6 +30,9 @@ class Config:
     # Seconds to wait for a database server to accept a connection before the
     # request fails with 503 (PostgreSQL only).
     DATABASE_CONNECT_TIMEOUT = 3
+    # A pooled connection idle this many seconds is checked before use, and
+    # replaced if the server dropped it (PostgreSQL only).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 5.0
 
     # Requests larger than this get 413 before any view runs, chunked or not.
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -4,8 +4,8 @@ from flask import render_template
 
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
-from extensions import db
 from models import ACTION_TYPES, ENTITY_TYPES, utcnow
+from plumbing.database import read_only_connection
 from plumbing.pagination import paginate_rows
 from query_strings import HistoryQuery
 from routes.history import find_history
@@ -16,8 +16,7 @@ from routes.history import find_history
 def history():
     """List the team's history, newest first, with the filters in the address."""
     query = page_query(HistoryQuery)
-    with db.engine.connect() as read_only:
-        rows, pagination = paginate_rows(read_only, find_history(query), query)
+    rows, pagination = paginate_rows(read_only_connection(), find_history(query), query)
     return render_template(
         "dashboard/history.html",
         rows=rows,

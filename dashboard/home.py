@@ -8,8 +8,8 @@ from dashboard import bp
 from dashboard.access import page_member_required
 from domain import item_store
 from domain.stock_totals import team_totals
-from extensions import db
 from models import utcnow
+from plumbing.database import read_only_connection
 from query_strings import HistoryQuery, PageQuery
 from routes.history import find_history
 from routes.stock import low_stock_alert, units_sold_recently
@@ -30,11 +30,9 @@ def home():
     expiring, expiring_pages = item_store.expiring_page(
         short, EXPIRY_WINDOW_DAYS, today
     )
-    with db.engine.connect() as read_only:
-        totals = team_totals(read_only, g.team_id)
-        changes = read_only.execute(
-            find_history(HistoryQuery()).limit(SHORT_LIST)
-        ).all()
+    read_only = read_only_connection()
+    totals = team_totals(read_only, g.team_id)
+    changes = read_only.execute(find_history(HistoryQuery()).limit(SHORT_LIST)).all()
     return render_template(
         "dashboard/home.html",
         low_stock=[low_stock_alert(item, sold.get(item.id, 0)) for item in low],

@@ -65,6 +65,7 @@ from models import (
     StockMovement,
     utcnow,
 )
+from plumbing.database import read_only_connection
 from plumbing.pagination import page_metadata, page_window, paginate_rows
 from query_strings import InventoryQuery, PageQuery
 
@@ -82,11 +83,10 @@ def find_item(item_id: int) -> Row | None:
 def read_item(item_id: int) -> Row | None:
     """Return the team's item, for a view that only reads (None: not the team's).
 
-    One SELECT needs no transaction: it borrows a pooled connection for the
-    statement, which costs less than starting the session's transaction.
+    One SELECT needs no transaction: it runs on the request's read-only
+    connection, which costs less than starting the session's transaction.
     """
-    with db.engine.connect() as read_only:
-        return _select_item(read_only, item_id)
+    return _select_item(read_only_connection(), item_id)
 
 
 def find_items_by_sku(skus: list[str]) -> list[Row]:
@@ -289,32 +289,31 @@ def count_items_using(catalog_column, entry_id: int) -> int:
 
 def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     """Return the page of items the list asks for, and the pagination metadata."""
-    with db.engine.connect() as read_only:
-        if not shows_every_item(query):
-            if not query.all_users:
-                require_member()
-            stmt = find_items(query, everyone=query.all_users)
-            return paginate_rows(read_only, stmt, query)
-        # The usual list, unfiltered: two prebuilt statements. The count
-        # also checks that the caller is in the team.
-        parameters = {"team": g.team_id, "caller": g.user_id}
-        total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
-        if total is None:
-            raise APIError(404, TEAM_NOT_FOUND)
-        page = every_item_page(query.sort)
-        rows = read_only.execute(page, {**parameters, **page_window(query)}).all()
-        return rows, page_metadata(query, total)
+    read_only = read_only_connection()
+    if not shows_every_item(query):
+        if not query.all_users:
+            require_member()
+        stmt = find_items(query, everyone=query.all_users)
+        return paginate_rows(read_only, stmt, query)
+    # The usual list, unfiltered: two prebuilt statements. The count
+    # also checks that the caller is in the team.
+    parameters = {"team": g.team_id, "caller": g.user_id}
+    total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
+    if total is None:
+        raise APIError(404, TEAM_NOT_FOUND)
+    page = every_item_page(query.sort)
+    rows = read_only.execute(page, {**parameters, **page_window(query)}).all()
+    return rows, page_metadata(query, total)
 
 
 def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:
     """Return a page of the team's low-stock items, and the pagination metadata."""
-    with db.engine.connect() as read_only:
-        return paginate_rows(read_only, find_low_stock(), query)
+    return paginate_rows(read_only_connection(), find_low_stock(), query)
 
 
 def expiring_page(
     query: PageQuery, within_days: int, today: date
 ) -> tuple[list[Row], dict[str, int]]:
     """Return a page of the team's items expiring within ``within_days``."""
-    with db.engine.connect() as read_only:
-        return paginate_rows(read_only, find_expiring(within_days, today), query)
+    stmt = find_expiring(within_days, today)
+    return paginate_rows(read_only_connection(), stmt, query)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Row
 from errors import APIError
 from extensions import db
 from models import Category, Item, Membership, Supplier, Team, User, utcnow
+from plumbing.database import read_only_connection
 
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
@@ -44,8 +45,8 @@ class LastTeamAdminError(Exception):
 def team_role(in_transaction: bool = False) -> str | None:
     """Return the caller's role in the current team (None: not a member).
 
-    A read asks on a pooled connection of its own (no session transaction to
-    begin, nor to hold while a CSV streams); a write asks in the transaction
+    A read asks on the request's read-only connection (no session transaction
+    to begin, nor to hold while a CSV streams); a write asks in the transaction
     it is about to write in, which costs no extra connection. Asked once per
     request at most: the answer is kept on ``g``.
     """
@@ -57,9 +58,8 @@ def team_role(in_transaction: bool = False) -> str | None:
                 result = db.session.connection().execute(SELECT_ROLE, parameters)
                 g.team_role = result.scalar()
             else:
-                with db.engine.connect() as connection:
-                    result = connection.execute(SELECT_ROLE, parameters)
-                    g.team_role = result.scalar()
+                result = read_only_connection().execute(SELECT_ROLE, parameters)
+                g.team_role = result.scalar()
     return g.team_role
 
 

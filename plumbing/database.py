@@ -1,9 +1,13 @@
-"""Database engine setup: SQLite tuned for a multi-threaded web server."""
+"""Database engine setup: SQLite tuned for a multi-threaded web server, a
+database server reached in as few round trips as a request needs, and the one
+connection each request reads on.
+"""
 
 import os
 import re
 import sqlite3
 import threading
+import time
 from concurrent import futures
 
 try:
@@ -11,22 +15,91 @@ try:
 except ImportError:  # Windows
     fcntl = None
 
-from flask import Flask
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from columns import UTCDateTime
 from extensions import db, migrate
 
 
 def init_database(app: Flask) -> None:
-    """Bind SQLAlchemy and Flask-Migrate; tune SQLite connections as they open."""
+    """Bind SQLAlchemy and Flask-Migrate; tune the connections as they open."""
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_item=render_item)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+        # pysqlite begins no transaction for a SELECT: reads already run as
+        # single statements, and setting AUTOCOMMIT would only add work.
+        app.extensions["read_only_engine"] = engine
+    else:
+        # A read outside the session's transaction needs no BEGIN or ROLLBACK:
+        # each statement is its own, one round trip instead of three. A pool
+        # of its own whose connections stay in autocommit mode: switching the
+        # session's connections back and forth cost more than a second pool.
+        read_only_engine = create_engine(
+            engine.url,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            isolation_level="AUTOCOMMIT",
+        )
+        idle_seconds = app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
+        for each in (engine, read_only_engine):
+            ping_idle_connections(each, idle_seconds)
+        app.extensions["read_only_engine"] = read_only_engine
+    app.teardown_appcontext(close_read_only_connection)
+
+
+def read_only_connection() -> Connection:
+    """Return this request's connection for reads outside the session's transaction.
+
+    Views that only read (one item, a list, a page of the dashboard) run their
+    statements here rather than in ``db.session``: no transaction to begin and
+    end, and one pooled connection for all of a request's reads, handed back
+    when the request ends. Each statement sees what was committed when it
+    started. Writes always go through ``db.session``, in its transaction.
+    """
+    if "read_only_connection" not in g:
+        engine = current_app.extensions["read_only_engine"]
+        g.read_only_connection = engine.connect()
+    return g.read_only_connection
+
+
+def close_read_only_connection(_error: BaseException | None = None) -> None:
+    """Hand the request's read-only connection back to the pool, if it took one."""
+    connection = g.pop("read_only_connection", None)
+    if connection is not None:
+        connection.close()
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only if it has been idle a while.
+
+    SQLAlchemy's ``pool_pre_ping`` sends an empty statement on every checkout:
+    one more round trip per request, although a connection used a moment ago
+    is almost always alive. A connection idle longer than ``idle_seconds``
+    (the database may have restarted, or a firewall dropped it meanwhile) is
+    pinged first and, if dead, replaced before the request sees it: raising
+    DisconnectionError at checkout makes the pool discard it and connect anew.
+    A connection that dies while busy fails its statement: the request gets a
+    503 with Retry-After (errors.py), and SQLAlchemy, seeing a disconnect,
+    replaces every connection of the pool opened before it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_idle_since(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("a pooled connection was dropped") from error
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

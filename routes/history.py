@@ -10,8 +10,8 @@ from sqlalchemy.engine import Row
 from domain.history import team_history_count
 from domain.teams import TEAM_NOT_FOUND, require_member
 from errors import APIError
-from extensions import db
 from models import History, Team, User, utcnow
+from plumbing.database import read_only_connection
 from plumbing.operations import documented
 from plumbing.pagination import paginate_rows
 from plumbing.response_shapes import HistoryList
@@ -32,16 +32,16 @@ def list_history():
         require_admin()
     elif filtered:
         require_member()
-    # Rows, not ORM objects, on one pooled connection: a page is 50 of them.
-    with db.engine.connect() as read_only:
-        known_total = None
-        if not (query.all_users or filtered):
-            # The team's counter, read in one statement with the membership check.
-            known_total = team_history_count(read_only)
-            if known_total is None:
-                raise APIError(404, TEAM_NOT_FOUND)
-        stmt = find_history(query)
-        rows, pagination = paginate_rows(read_only, stmt, query, total=known_total)
+    # Rows, not ORM objects, read outside any transaction: a page is 50 of them.
+    read_only = read_only_connection()
+    known_total = None
+    if not (query.all_users or filtered):
+        # The team's counter, read in one statement with the membership check.
+        known_total = team_history_count(read_only)
+        if known_total is None:
+            raise APIError(404, TEAM_NOT_FOUND)
+    stmt = find_history(query)
+    rows, pagination = paginate_rows(read_only, stmt, query, total=known_total)
     now = utcnow()
     return {
         "status": "successful",

@@ -13,6 +13,7 @@ from domain.item_fields import item_to_dict
 from domain.stock import count_stock, move_stock, record_stock_history
 from extensions import db
 from models import StockMovement, movement_to_dict, utcnow
+from plumbing.database import read_only_connection
 from plumbing.error_examples import NOT_ENOUGH_STOCK
 from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult
 from plumbing.operations import ITEM_WRITE, documented
@@ -105,7 +106,7 @@ def units_sold_recently(item_ids: list[int]) -> dict[int, int]:
     """Return units sold per item over the last 30 days (sales net of corrections)."""
     if not item_ids:
         return {}
-    rows = db.session.execute(
+    rows = read_only_connection().execute(
         select(StockMovement.item_id, func.sum(-StockMovement.change))
         .where(
             StockMovement.item_id.in_(item_ids),

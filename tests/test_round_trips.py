@@ -1,0 +1,217 @@
+"""A request asks the database only what it needs (issue 14).
+
+On a database server every statement is a round trip, so the reads run on
+the request's one read-only connection: on PostgreSQL in autocommit mode (no
+BEGIN, no ROLLBACK), on SQLite as plain statements (pysqlite begins no
+transaction for a SELECT). Pooled connections are checked before use only
+when they have been idle a while, and one the server dropped is replaced.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import requests
+from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.pool import NullPool
+
+from app import create_app
+from bench.round_trips import count as count_round_trips
+from bench.round_trips import statement_kind
+from extensions import db
+from tests.helpers import (
+    TEST_DATABASE_URL,
+    TEST_REDIS_URL,
+    AuthActions,
+    item_payload,
+    make_item,
+    serve,
+)
+
+needs_postgresql = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)"
+)
+
+
+@contextmanager
+def recorded_statements(app):
+    """Record (statement, autocommit?) for every statement the app's engines run."""
+    with app.app_context():
+        engines = {db.engine, app.extensions["read_only_engine"]}
+    statements = []
+
+    def record(connection, _cursor, statement, *_args):
+        dbapi = connection.connection.dbapi_connection
+        # psycopg's flag; pysqlite has none and never begins for a SELECT.
+        statements.append((statement, getattr(dbapi, "autocommit", None)))
+
+    checkouts = []
+
+    def checked_out(*_args):
+        checkouts.append(1)
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "checkout", checked_out)
+    try:
+        yield statements, checkouts
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "checkout", checked_out)
+
+
+def test_reading_one_item_is_one_statement_outside_any_transaction(
+    app, client, logged_in
+):
+    item = make_item(client)
+    with recorded_statements(app) as (statements, checkouts):
+        response = client.get(f"/inventory/{item['id']}")
+    assert response.status_code == 200
+    # The membership check travels inside the item's SELECT.
+    assert [statement_kind(sql) for sql, _ in statements] == ["SELECT"]
+    assert len(checkouts) == 1
+    if TEST_DATABASE_URL:
+        assert [autocommit for _, autocommit in statements] == [True]
+
+
+def test_a_dashboard_page_reads_on_one_connection_per_engine(app, client, logged_in):
+    make_item(client, quantity=1, reorder_level=5)  # on the low-stock list
+    with recorded_statements(app) as (statements, checkouts):
+        response = client.get("/app/")
+    assert response.status_code == 200
+    assert len(statements) >= 5  # totals, lists, changes, the layout's team
+    # The session's (the layout's user and teams) and the read-only one: on
+    # SQLite both come from one pool, on PostgreSQL from one pool each.
+    assert len(checkouts) == 2
+
+
+def test_writes_stay_in_the_session_transaction(app, client, logged_in):
+    item = make_item(client)
+    with recorded_statements(app) as (statements, _):
+        response = client.put(f"/inventory/{item['id']}", json={"quantity": 7})
+    assert response.status_code == 200
+    kinds = {statement_kind(sql) for sql, _ in statements}
+    assert "UPDATE" in kinds and "INSERT" in kinds  # the item, its history
+    if TEST_DATABASE_URL:
+        assert {autocommit for _, autocommit in statements} == {False}
+
+
+def test_the_read_only_connection_is_given_back_when_the_request_ends(app, client):
+    AuthActions(client).register_and_login()
+    with app.app_context():
+        engine = app.extensions["read_only_engine"]
+    moves = []
+
+    def taken(*_args):
+        moves.append("out")
+
+    def given_back(*_args):
+        moves.append("in")
+
+    event.listen(engine, "checkout", taken)
+    event.listen(engine, "checkin", given_back)
+    try:
+        assert client.get("/inventory").status_code == 200
+    finally:
+        event.remove(engine, "checkout", taken)
+        event.remove(engine, "checkin", given_back)
+    assert moves[0] == "out" and moves.count("out") == moves.count("in")
+
+
+@pytest.fixture
+def pooled_app(app_config):
+    """An app on PostgreSQL with real connection pools (the suite uses none)."""
+
+    def make(idle_seconds: float):
+        config = app_config | {
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "DATABASE_PING_AFTER_IDLE_SECONDS": idle_seconds,
+        }
+        made = create_app(config)
+        with made.app_context():
+            db.create_all()
+        apps.append(made)
+        return made
+
+    apps = []
+    yield make
+    for made in apps:
+        with made.app_context():
+            db.engine.dispose()
+            made.extensions["read_only_engine"].dispose()
+
+
+def drop_every_connection_of(app) -> int:
+    """Have PostgreSQL end every connection to the app's database; return how many."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    outsider = create_engine(url, poolclass=NullPool)  # not one of the app's pools
+    with outsider.connect() as connection:
+        ended = connection.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                " FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    outsider.dispose()
+    return ended
+
+
+@needs_postgresql
+def test_an_idle_connection_the_server_dropped_is_replaced_unseen(pooled_app):
+    app = pooled_app(idle_seconds=0)  # every pooled connection counts as idle
+    client = app.test_client()
+    AuthActions(client).register_and_login()
+    item = make_item(client)
+    assert client.get(f"/inventory/{item['id']}").status_code == 200
+    # Both pools (the session's, the read-only one) hold a connection now.
+    assert drop_every_connection_of(app) == 2
+    # The pooled connections are dead; each is pinged, found dead and replaced.
+    response = client.get(f"/inventory/{item['id']}")
+    assert response.status_code == 200
+    assert (
+        client.put(f"/inventory/{item['id']}", json={"quantity": 3}).status_code == 200
+    )
+
+
+@needs_postgresql
+def test_a_busy_connection_the_server_dropped_costs_one_503_then_recovers(pooled_app):
+    # Used a moment ago, so not pinged: the statement fails, the client is
+    # told to retry, and SQLAlchemy replaces the pool's older connections.
+    app = pooled_app(idle_seconds=3600)
+    client = app.test_client()
+    AuthActions(client).register_and_login()
+    item = make_item(client)
+    assert client.get(f"/inventory/{item['id']}").status_code == 200
+    assert drop_every_connection_of(app) == 2
+    failed = client.get(f"/inventory/{item['id']}")
+    assert failed.status_code == 503
+    assert failed.headers["Retry-After"] == "1"
+    assert failed.get_json()["status"] == "failed"
+    assert client.get(f"/inventory/{item['id']}").status_code == 200
+
+
+@pytest.mark.skipif(
+    not (TEST_DATABASE_URL and TEST_REDIS_URL),
+    reason="needs TEST_DATABASE_URL and TEST_REDIS_URL",
+)
+def test_the_bench_counts_round_trips_on_the_servers(app):
+    # bench/round_trips.py counts what the servers saw: get one item is one
+    # statement and one Redis command (the session), no BEGIN, no ROLLBACK.
+    with serve(app) as base:
+        session = requests.Session()
+        AuthActions(session, base).register_and_login()
+        created = session.post(f"{base}/inventory", json=item_payload())
+        assert created.status_code == 201
+        item_id = created.json()["item"]["id"]
+        cookie = f"session={session.cookies['session']}"
+        database_url = app.config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql+psycopg://", "postgresql://"
+        )
+        trips = count_round_trips(
+            base, database_url, TEST_REDIS_URL, "GET", "/inventory/{id}", None,
+            cookie, item_id,
+        )  # fmt: skip
+    assert trips.statements == {"SELECT": 1.0}
+    assert trips.postgresql == 1.0
+    assert trips.redis == 1.0
