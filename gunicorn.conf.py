@@ -13,18 +13,17 @@ load_dotenv()  # the app reads .env too (config.py): both see the same DATABASE_
 
 
 def default_workers(database_url: str) -> int:
-    """One process per core on SQLite; 2 x cores + 1 on a database server.
+    """One process per core, on SQLite and on a database server alike.
 
     SQLite admits one writer at a time, and a writer holds the lock until its
     commit reaches the disk: with more processes than cores, the holder gets
-    descheduled and every other writer waits for it (measured in
-    docs/BENCHMARKS.md). A database server such as PostgreSQL locks rows, not
-    the database, and its workers wait on the network, so more processes keep
-    the cores busy.
+    descheduled and every other writer waits for it. With PostgreSQL and Redis
+    on the same machine, the API's processes share the cores with them, and
+    more processes than cores only made the tail longer and the writes slower
+    (2 cores: 3 and 5 workers against 2, docs/BENCHMARKS.md). With the database
+    on a machine of its own, more may pay: see the README's production section.
     """
-    cores = os.cpu_count() or 1
-    on_sqlite = not database_url or database_url.startswith("sqlite")
-    return cores if on_sqlite else 2 * cores + 1
+    return os.cpu_count() or 1
 
 
 wsgi_app = "app:create_app()"

@@ -139,17 +139,18 @@ def test_gunicorn_workers_share_sessions_and_data(gunicorn_server):
 
 
 @pytest.mark.parametrize(
-    ("database_url", "expected"),
+    "database_url",
     [
-        ("", "cores"),  # the default: SQLite in the instance folder
-        ("sqlite:////srv/inventory.db", "cores"),
-        ("postgresql://inventory@db/inventory", "2 x cores + 1"),
+        "",  # the default: SQLite in the instance folder
+        "sqlite:////srv/inventory.db",
+        "postgresql://inventory@127.0.0.1/inventory",
     ],
 )
-def test_gunicorn_defaults_to_a_worker_per_core_on_sqlite(database_url, expected):
+def test_gunicorn_defaults_to_a_worker_per_core(database_url):
     # SQLite takes one writer at a time, so more processes than cores only
-    # make writers wait for a descheduled lock holder (docs/BENCHMARKS.md).
+    # make writers wait for a descheduled lock holder; PostgreSQL and Redis on
+    # the same cores made the tail longer with more (docs/BENCHMARKS.md).
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     cores = os.cpu_count() or 1
     workers = settings["default_workers"](database_url)
-    assert workers == (cores if expected == "cores" else 2 * cores + 1)
+    assert workers == cores
