@@ -6,7 +6,16 @@ cache key each time; every value is a bound parameter item_store fills in.
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 
 from field_types import MAX_AMOUNT
 from models import (
@@ -43,10 +52,13 @@ CALLER_IS_TEAM_ADMIN = exists().where(
 )
 
 
-def _name_of(catalog) -> Any:
+def _name_of(catalog, inserted: bool = False) -> Any:
     # The referenced entry's name, looked up in the same statement. Correlated
     # explicitly, so it also works in an UPDATE's RETURNING clause.
-    foreign_key = items.c[f"{catalog.history_type}_id"]
+    column = f"{catalog.history_type}_id"
+    foreign_key = (
+        literal_column(f"{items.name}.{column}") if inserted else items.c[column]
+    )
     return (
         select(catalog.name)
         .where(catalog.id == foreign_key)
@@ -106,7 +118,14 @@ SKU_IN_USE = (
 SELECT_STATE = select(items.c.team_id, items.c.version, items.c.quantity).where(
     items.c.id == bindparam("item_id")
 )
-INSERT_ITEM = insert(items).returning(items.c.id)
+# Returns the new item whole, names of its catalog entries included: an
+# INSERT's RETURNING cannot correlate a subquery to the table (SQLAlchemy
+# would add it to the subquery's FROM), so they name the new row's column.
+INSERT_ITEM = insert(items).returning(
+    *ITEM_COLUMNS[:-2],
+    _name_of(Category, inserted=True),
+    _name_of(Supplier, inserted=True),
+)
 # Writes every editable column, and the search key made from them; the caller
 # holds the row's lock (item_edits.lock_item), so columns it did not change are
 # written back as they are.

@@ -132,7 +132,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     # A CSV import sends only its file's columns; the rest take their defaults.
     values = stored_values({"metadata": {}, **fields})
     now = at or utcnow()
-    item_id = (
+    item = (
         connection()
         .execute(
             INSERT_ITEM,
@@ -147,10 +147,10 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
                 "updated_at": now,
             },
         )
-        .scalar_one()
+        .one()
     )
-    _write_tags(item_id, values["metadata"]["tags"], replace=False)
-    return find_item(item_id)
+    _write_tags(item.id, values["metadata"]["tags"], replace=False)
+    return item
 
 
 def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list]]:
