@@ -73,6 +73,16 @@ def close_read_only_connection(_error: BaseException | None = None) -> None:
         connection.close()
 
 
+def dispose_engines() -> None:
+    """Close the pooled connections of the current app's engines, both of them.
+
+    For the end of an app's life (tests, scripts): the session's engine and,
+    on a database server, the read-only one with its own pool.
+    """
+    db.engine.dispose()
+    current_app.extensions["read_only_engine"].dispose()
+
+
 def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
     """Check a pooled connection before use only if it has been idle a while.
 

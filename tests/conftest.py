@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from extensions import db
+from plumbing.database import dispose_engines
 from tests import helpers
 from tests.helpers import (
     PASSWORD,
@@ -42,7 +43,7 @@ def database_url(tmp_path_factory) -> Iterator[str | None]:
         db.drop_all()
         db.create_all()
         url = db.engine.url.render_as_string(hide_password=False)
-        db.engine.dispose()
+        dispose_engines()
     yield url
 
 
@@ -60,7 +61,7 @@ def sqlite_template(tmp_path_factory) -> str:
         db.create_all()
         # Closing the last connection folds the WAL file back into the main
         # file, so that one file is then the whole database.
-        db.engine.dispose()
+        dispose_engines()
     return str(folder / "test.db")
 
 

@@ -28,6 +28,7 @@ from werkzeug.serving import make_server
 
 from app import create_app, register_blueprints
 from extensions import db
+from plumbing.database import dispose_engines
 from plumbing.operations import documented_operations
 from plumbing.sessions import SafeRedisSessionInterface
 
@@ -118,7 +119,7 @@ def app_with_schema(config: dict, sqlite_template: str | None = None) -> Iterato
         db.create_all()  # a no-op on the copy, but keeps the promise
     yield app
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from extensions import db
+from plumbing.database import dispose_engines
 from tests.helpers import AuthActions
 
 
@@ -57,7 +57,7 @@ def test_the_ceiling_writes_what_the_api_writes(
         if ceiling.DRIVER_CONNECTION is not None:
             ceiling.DRIVER_CONNECTION.close()
         with ceiling.app.app_context():
-            db.engine.dispose()
+            dispose_engines()
     assert response.status_code == 200
     assert response.get_json()["item"]["quantity"] == 6
 

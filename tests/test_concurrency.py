@@ -14,6 +14,7 @@ import routes.inventory_csv
 from app import create_app
 from extensions import db
 from models import History, Item, User
+from plumbing.database import dispose_engines
 from tests.helpers import PASSWORD, live_login
 
 
@@ -138,7 +139,7 @@ def test_a_long_import_makes_other_writers_wait_at_most_the_busy_timeout(
     assert imported.json()["created"] == 2
     with app.app_context():
         names = set(db.session.scalars(select(Item.item_name)))
-        db.engine.dispose()
+        dispose_engines()
     assert names == {"Big", "Import"}
 
 

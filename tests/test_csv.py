@@ -15,6 +15,7 @@ from domain import item_csv
 from domain.csv_cells import escape_cell, unescape_cell
 from extensions import db
 from models import History, Item, StockMovement
+from plumbing.database import dispose_engines
 from tests.helpers import AuthActions, make_category, make_supplier
 
 HEADER = (
@@ -554,7 +555,7 @@ def capped(app_config):
     AuthActions(client).register_and_login("alice")
     yield app, client
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_more_rows_than_the_cap_is_413_saying_the_cap(capped):

@@ -11,6 +11,7 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from extensions import bcrypt, db
+from plumbing.database import dispose_engines
 from tests.helpers import PASSWORD, AuthActions, sqlite_settings_for
 
 # The last revision before teams own the inventory.
@@ -47,7 +48,7 @@ def migrated_app(tmp_path, empty_database_url):
     assert result.exit_code == 0, result.output
     yield app
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def expression_index_names() -> set[str]:
@@ -122,7 +123,7 @@ def test_downgrade_from_before_teams_removes_everything(tmp_path, empty_database
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_the_counter_migrations_start_from_the_existing_rows(
@@ -166,7 +167,7 @@ def test_the_counter_migrations_start_from_the_existing_rows(
             counts = connection.execute(
                 text("SELECT item_count, history_count FROM users WHERE id = 7")
             ).one()
-        db.engine.dispose()
+        dispose_engines()
     assert tuple(counts) == (3, 3)
 
 
@@ -264,7 +265,7 @@ def test_the_key_migration_folds_existing_rows_and_never_reuses_their_ids(
     new_category = client.post("/categories", json={"name": "New"})
     assert new_category.get_json()["category"]["id"] == 6
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_the_key_migration_refuses_names_that_differ_only_in_case(
@@ -289,7 +290,7 @@ def test_the_key_migration_refuses_names_that_differ_only_in_case(
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_the_teams_migration_moves_every_users_data_into_a_personal_team(
@@ -424,4 +425,4 @@ def test_the_teams_migration_moves_every_users_data_into_a_personal_team(
     )
     assert created.get_json()["item_id"] == 5  # 4 was taken before
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()

@@ -20,6 +20,7 @@ import plumbing.login_limits
 import routes.auth
 from app import create_app
 from extensions import db, limiter
+from plumbing.database import dispose_engines
 from tests.helpers import PASSWORD, TEST_REDIS_URL, AuthActions
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -259,7 +260,7 @@ def limited_server(app_config, monkeypatch):
     server.shutdown()
     thread.join()
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def fire_wrong_logins(base_url: str, username: str) -> list[requests.Response]:

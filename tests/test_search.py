@@ -6,6 +6,7 @@ from sqlalchemy import insert, text
 from domain.item_queries import find_items
 from extensions import db
 from models import Item, ItemTag, Team, User, utcnow
+from plumbing.database import dispose_engines
 from query_strings import InventoryQuery
 from tests.helpers import make_category, make_supplier
 
@@ -215,7 +216,7 @@ def big_inventory(tmp_path_factory):
     user_id = seed_many_items(app, 100_000)
     yield app, user_id
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def query_plan(app, user_id: int, params: dict) -> list[str]:
