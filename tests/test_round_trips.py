@@ -18,6 +18,7 @@ from app import create_app
 from bench.round_trips import count as count_round_trips
 from bench.round_trips import statement_kind
 from extensions import db
+from plumbing.database import dispose_engines
 from tests.helpers import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
@@ -74,15 +75,20 @@ def test_reading_one_item_is_one_statement_outside_any_transaction(
         assert [autocommit for _, autocommit in statements] == [True]
 
 
-def test_a_dashboard_page_reads_on_one_connection_per_engine(app, client, logged_in):
+@pytest.mark.parametrize("page", ["/app/", "/app/items", "/app/history"])
+def test_a_dashboard_page_reads_on_one_connection_outside_any_transaction(
+    app, client, logged_in, page
+):
     make_item(client, quantity=1, reorder_level=5)  # on the low-stock list
     with recorded_statements(app) as (statements, checkouts):
-        response = client.get("/app/")
+        response = client.get(page)
     assert response.status_code == 200
-    assert len(statements) >= 5  # totals, lists, changes, the layout's team
-    # The session's (the layout's user and teams) and the read-only one: on
-    # SQLite both come from one pool, on PostgreSQL from one pool each.
-    assert len(checkouts) == 2
+    assert len(statements) >= 4  # the page's data, the layout's user and teams
+    # The layout reads the user and the teams as rows too: the session's
+    # transaction never begins.
+    assert len(checkouts) == 1
+    if TEST_DATABASE_URL:
+        assert {autocommit for _, autocommit in statements} == {True}
 
 
 def test_writes_stay_in_the_session_transaction(app, client, logged_in):
@@ -137,8 +143,7 @@ def pooled_app(app_config):
     yield make
     for made in apps:
         with made.app_context():
-            db.engine.dispose()
-            made.extensions["read_only_engine"].dispose()
+            dispose_engines()
 
 
 def drop_every_connection_of(app) -> int:
@@ -214,7 +219,9 @@ def test_the_bench_counts_round_trips_on_the_servers(app):
         )  # fmt: skip
     assert trips.statements == {"SELECT": 1.0}
     assert trips.postgresql == 1.0
-    assert trips.redis == 1.0
+    # Redis counts commands server-wide, and the suite's other workers share
+    # the server (a database each): at least the session's one GET.
+    assert trips.redis >= 1.0
 
 
 def test_a_create_is_one_statement_per_table_and_the_history_count_stays_exact(
