@@ -6,10 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, url_for
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.engine import Row
 
 from dashboard import bp
 from domain import teams
-from errors import invalid_input
+from errors import HTTP_MESSAGES, APIError, invalid_input
+from models import User
+from plumbing.database import read_only_connection
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -91,7 +95,31 @@ def page_team() -> dict | None:
 @bp.app_template_global()
 def page_teams() -> list:
     """Every team of the caller, for the team switcher."""
-    return teams.teams_of(g.user_id) if g.user_id else []
+    return teams.team_choices(g.user_id) if g.user_id else []
+
+
+@bp.app_template_global()
+def page_user() -> Row:
+    """The logged-in user's username and whether they are a site admin (User.is_admin).
+
+    Read as a row on the request's read-only connection, so that a page that
+    only reads never begins the session's transaction (views that need the
+    User object still have ``g.user``). A user deleted since logging in is
+    sent to the login page, as ``g.user`` would.
+    """
+    if "page_user" not in g:
+        g.page_user = (
+            read_only_connection()
+            .execute(
+                select(User.username, (User.role == "admin").label("is_admin")).where(
+                    User.id == g.user_id
+                )
+            )
+            .first()
+        )
+    if g.page_user is None:
+        raise APIError(401, HTTP_MESSAGES[401])
+    return g.page_user
 
 
 @bp.app_template_global()

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
 from domain import item_store
-from extensions import db
 from models import Category, Supplier, utcnow
+from plumbing.database import read_only_connection
 from query_strings import InventoryQuery
 
 # The filter menus list at most this many categories and suppliers.
@@ -51,12 +51,13 @@ def items():
 
 def catalog_menu(model) -> list:
     """Return the team's categories or suppliers (id, name) for a menu, by name."""
-    return db.session.execute(
+    menu = (
         select(model.id, model.name)
         .where(model.team_id == g.team_id)
         .order_by(model.name_key, model.id)
         .limit(MENU_LIMIT)
-    ).all()
+    )
+    return read_only_connection().execute(menu).all()
 
 
 def _sort_links(current: str | None) -> list[dict]:

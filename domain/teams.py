@@ -100,6 +100,17 @@ def teams_of(user_id: int) -> list[Row]:
     ).all()
 
 
+def team_choices(user_id: int) -> list[Row]:
+    """Return the user's teams as (id, name, role) rows, in teams_of()'s order."""
+    choices = (
+        select(Team.id, Team.name, memberships.c.role)
+        .join(memberships, memberships.c.team_id == Team.id)
+        .where(memberships.c.user_id == user_id)
+        .order_by(memberships.c.joined_at, Team.id)
+    )
+    return read_only_connection().execute(choices).all()
+
+
 def create_team(name: str, admin: User, at: datetime | None = None) -> Team:
     """Create a team with ``admin`` as its first admin; flushed, for its id."""
     at = at or utcnow()
@@ -275,11 +286,15 @@ def current_team_summary() -> dict[str, Any] | None:
     None when the caller is not (or no longer) a member. One query: the name
     and the role together.
     """
-    found = db.session.execute(
-        select(Team.name, memberships.c.role)
-        .join(memberships, memberships.c.team_id == Team.id)
-        .where(Team.id == g.team_id, memberships.c.user_id == g.user_id)
-    ).first()
+    found = (
+        read_only_connection()
+        .execute(
+            select(Team.name, memberships.c.role)
+            .join(memberships, memberships.c.team_id == Team.id)
+            .where(Team.id == g.team_id, memberships.c.user_id == g.user_id)
+        )
+        .first()
+    )
     if found is None:
         return None
     return {"id": g.team_id, "name": found.name, "role": found.role}

@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from extensions import db
 from tests.helpers import AuthActions, item_payload
 
 PAGES = ["/app/", "/app/items", "/app/alerts", "/app/history"]
@@ -199,3 +201,16 @@ def test_a_member_removed_from_the_team_sees_none_of_its_data(app, client):
         response = client.get(path)
         assert response.status_code == 404, path
         assert b"Secret" not in response.data
+
+
+def test_a_page_sends_a_user_whose_account_is_gone_to_login(app, client, logged_in):
+    # The layout reads the user as a row of its own (dashboard.access.page_user):
+    # a session that outlived its account gets the login page, as g.user gives.
+    with app.app_context():
+        for table in ("history", "memberships"):
+            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.execute(text("DELETE FROM users"))
+        db.session.commit()
+    response = client.get("/app/")
+    assert response.status_code == 302
+    assert response.location.startswith("/app/login?next=")
