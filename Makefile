@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run serve bench bench-ceiling test test-quick test-backends contract postman lint format clean browser screenshots vendor
+.PHONY: run serve bench bench-ceiling bench-scale-out test test-quick test-backends contract postman lint format clean browser screenshots vendor
 
 # PORT=5001 make run serves on another port.
 run: $(VENV)/.installed-app
@@ -22,8 +22,10 @@ serve: $(VENV)/.installed-app
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 # The benchmark: gunicorn + wrk, every figure as a ratio to a bare Flask floor,
-# writes also to the stack's own ceiling, and a CSV import at the cap
-# (docs/BENCHMARKS.md). Installs wrk with apt-get when missing.
+# writes also to the stack's own ceiling, and a CSV import at the cap; then
+# every scenario on PostgreSQL + Redis beside SQLite (docs/BENCHMARKS.md).
+# Installs wrk (and, through scripts/services.sh, PostgreSQL and Redis) with
+# apt-get when missing.
 # BASE=<ref> (e.g. `make bench BASE=main`) compares instead: <ref> is checked
 # out into a temporary git worktree (removed afterwards) and every scenario is
 # measured for its app and this tree's in the same run, alternating, each as a
@@ -38,6 +40,12 @@ bench: $(VENV)/.installed-dev
 bench-ceiling: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run ceiling
+
+# Only PostgreSQL + Redis beside SQLite (bench/scale_out.py): every scenario
+# on both, the round trips per request, and each request's CPU in-process.
+bench-scale-out: $(VENV)/.installed-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run scale-out
 
 # Everything: lint; the API contract test and the Postman collection (newman)
 # against a live server; then the pytest suite twice, on SQLite + file sessions

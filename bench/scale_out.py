@@ -24,6 +24,7 @@ import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from bench import in_process
 from bench.round_trips import count as count_round_trips
 from bench.run import (
     API,
@@ -88,6 +89,8 @@ def measure(work: Path, floor_rps: float) -> list[str]:
                 items, work, floor_rps, database_url, redis_url,
                 {SQLITE: sqlite_workers, SERVER: server_workers},
             )  # fmt: skip
+        # Where the time goes: the API's own CPU and the servers', per request.
+        in_process.compare(work, database_url, redis_url)
     print("Targets, scale-out:")
     return check(results)
 
