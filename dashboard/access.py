@@ -6,14 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, url_for
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.engine import Row
 
 from dashboard import bp
 from domain import teams
 from errors import HTTP_MESSAGES, APIError, invalid_input
-from models import User
-from plumbing.database import read_only_connection
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -84,42 +81,48 @@ def local_path(target: str | None) -> str:
     return url_for("dashboard.home")
 
 
+def _caller() -> list[Row]:
+    """The caller's account and teams, read once per request (one statement).
+
+    As rows on the request's read-only connection, so that a page that only
+    reads never begins the session's transaction (views that need the User
+    object still have ``g.user``).
+    """
+    if "page_caller" not in g:
+        g.page_caller = teams.account_and_teams(g.user_id)
+    return g.page_caller
+
+
 @bp.app_template_global()
 def page_team() -> dict | None:
     """The current team with the caller's role in it (None when not a member)."""
-    if "page_team" not in g:
-        g.page_team = teams.current_team_summary() if g.user_id else None
-    return g.page_team
+    if g.user_id is None:
+        return None
+    for row in _caller():
+        if row.team_id is not None and row.team_id == g.team_id:
+            return {"id": row.team_id, "name": row.team_name, "role": row.role}
+    return None
 
 
 @bp.app_template_global()
-def page_teams() -> list:
-    """Every team of the caller, for the team switcher."""
-    return teams.team_choices(g.user_id) if g.user_id else []
+def page_teams() -> list[Row]:
+    """Every team of the caller (team_id, team_name, role), for the team switcher."""
+    if g.user_id is None:
+        return []
+    return [row for row in _caller() if row.team_id is not None]
 
 
 @bp.app_template_global()
 def page_user() -> Row:
-    """The logged-in user's username and whether they are a site admin (User.is_admin).
+    """The logged-in user's username and whether they are a site admin.
 
-    Read as a row on the request's read-only connection, so that a page that
-    only reads never begins the session's transaction (views that need the
-    User object still have ``g.user``). A user deleted since logging in is
-    sent to the login page, as ``g.user`` would.
+    A user deleted since logging in is sent to the login page, as ``g.user``
+    would send them.
     """
-    if "page_user" not in g:
-        g.page_user = (
-            read_only_connection()
-            .execute(
-                select(User.username, (User.role == "admin").label("is_admin")).where(
-                    User.id == g.user_id
-                )
-            )
-            .first()
-        )
-    if g.page_user is None:
+    rows = _caller()
+    if not rows:
         raise APIError(401, HTTP_MESSAGES[401])
-    return g.page_user
+    return rows[0]
 
 
 @bp.app_template_global()

@@ -10,7 +10,7 @@ from domain import item_store
 from domain.stock_totals import team_totals
 from models import utcnow
 from plumbing.database import read_only_connection
-from query_strings import HistoryQuery, PageQuery
+from query_strings import HistoryQuery
 from routes.history import find_history
 from routes.stock import low_stock_alert, units_sold_recently
 
@@ -23,22 +23,22 @@ EXPIRY_WINDOW_DAYS = 30
 @page_member_required
 def home():
     """Show low stock and expiring items, the tiles, and the latest changes."""
-    short = PageQuery(page=1, per_page=SHORT_LIST)
-    low, low_pages = item_store.low_stock_page(short)
-    sold = units_sold_recently([item.id for item in low])
-    today = utcnow().date()
-    expiring, expiring_pages = item_store.expiring_page(
-        short, EXPIRY_WINDOW_DAYS, today
-    )
+    # The team's kept totals also count its low-stock items: no COUNT query.
     read_only = read_only_connection()
     totals = team_totals(read_only, g.team_id)
+    low = item_store.most_urgent_low_stock(SHORT_LIST)
+    sold = units_sold_recently([item.id for item in low])
+    today = utcnow().date()
+    expiring, expiring_total = item_store.soonest_expiring(
+        SHORT_LIST, EXPIRY_WINDOW_DAYS, today
+    )
     changes = read_only.execute(find_history(HistoryQuery()).limit(SHORT_LIST)).all()
     return render_template(
         "dashboard/home.html",
         low_stock=[low_stock_alert(item, sold.get(item.id, 0)) for item in low],
-        low_stock_total=low_pages["total"],
+        low_stock_total=totals.low_stock_items,
         expiring=[(item, (item.expiry_date - today).days) for item in expiring],
-        expiring_total=expiring_pages["total"],
+        expiring_total=expiring_total,
         expiry_window=EXPIRY_WINDOW_DAYS,
         expiry_limit=(today + timedelta(days=EXPIRY_WINDOW_DAYS + 1)).isoformat(),
         totals=totals,

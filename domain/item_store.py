@@ -317,3 +317,27 @@ def expiring_page(
     """Return a page of the team's items expiring within ``within_days``."""
     stmt = find_expiring(within_days, today)
     return paginate_rows(read_only_connection(), stmt, query)
+
+
+def most_urgent_low_stock(limit: int) -> list[Row]:
+    """Return the team's ``limit`` most urgent low-stock items, without a count.
+
+    (The home page takes their number from the team's kept totals.)
+    """
+    return read_only_connection().execute(find_low_stock().limit(limit)).all()
+
+
+def soonest_expiring(
+    limit: int, within_days: int, today: date
+) -> tuple[list[Row], int]:
+    """Return the team's ``limit`` soonest-expiring items, and how many expire.
+
+    One statement: the count rides along on every row (a window function).
+    """
+    stmt = (
+        find_expiring(within_days, today)
+        .add_columns(func.count().over().label("expiring_total"))
+        .limit(limit)
+    )
+    rows = read_only_connection().execute(stmt).all()
+    return rows, rows[0].expiring_total if rows else 0

@@ -100,15 +100,28 @@ def teams_of(user_id: int) -> list[Row]:
     ).all()
 
 
-def team_choices(user_id: int) -> list[Row]:
-    """Return the user's teams as (id, name, role) rows, in teams_of()'s order."""
-    choices = (
-        select(Team.id, Team.name, memberships.c.role)
-        .join(memberships, memberships.c.team_id == Team.id)
-        .where(memberships.c.user_id == user_id)
+def account_and_teams(user_id: int) -> list[Row]:
+    """Return the user's username, site-admin flag and teams, in one statement.
+
+    For the dashboard's layout. One row per team (``team_id``, ``team_name``,
+    the user's ``role`` in it), oldest membership first; a single row with no
+    team when the user has none; no row at all when the account is gone.
+    """
+    account = (
+        select(
+            User.username,
+            (User.role == "admin").label("is_admin"),  # User.is_admin
+            Team.id.label("team_id"),
+            Team.name.label("team_name"),
+            memberships.c.role,
+        )
+        .select_from(User)
+        .outerjoin(memberships, memberships.c.user_id == User.id)
+        .outerjoin(Team, Team.id == memberships.c.team_id)
+        .where(User.id == user_id)
         .order_by(memberships.c.joined_at, Team.id)
     )
-    return read_only_connection().execute(choices).all()
+    return read_only_connection().execute(account).all()
 
 
 def create_team(name: str, admin: User, at: datetime | None = None) -> Team:

@@ -7,6 +7,7 @@ controls each role is shown, and that a page shows only its own team's data.
 
 import hashlib
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,27 @@ def test_a_page_sends_a_user_whose_account_is_gone_to_login(app, client, logged_
     response = client.get("/app/")
     assert response.status_code == 302
     assert response.location.startswith("/app/login?next=")
+
+
+def test_the_home_page_counts_every_expiring_item_and_low_stock_item(client, logged_in):
+    # The home page lists the first 8 of each and counts them all: low stock
+    # from the team's kept totals, expiring items in the list's own statement.
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    for number in range(10):
+        created = client.post(
+            "/inventory",
+            json=item_payload(
+                item_name=f"Milk {number}",
+                quantity=1,
+                reorder_level=5,
+                expiry_date=soon,
+            ),
+        )
+        assert created.status_code == 201
+    later = (date.today() + timedelta(days=90)).isoformat()
+    client.post("/inventory", json=item_payload(item_name="Rice", expiry_date=later))
+    page = client.get("/app/").get_data(as_text=True)
+    assert "Low stock (10)" in page and "All 10 low-stock items" in page
+    assert "Expiring within 30 days (10)" in page and "All 10 expiring items" in page
+    expiring = page.split("Expiring within")[1].split("</section>")[0]
+    assert expiring.count("Milk ") == 8 and "Rice" not in expiring

@@ -83,12 +83,24 @@ def test_a_dashboard_page_reads_on_one_connection_outside_any_transaction(
     with recorded_statements(app) as (statements, checkouts):
         response = client.get(page)
     assert response.status_code == 200
-    assert len(statements) >= 4  # the page's data, the layout's user and teams
-    # The layout reads the user and the teams as rows too: the session's
+    assert len(statements) >= 2  # the page's data; the layout's account and teams
+    # The layout reads the account and the teams as rows too: the session's
     # transaction never begins.
     assert len(checkouts) == 1
     if TEST_DATABASE_URL:
         assert {autocommit for _, autocommit in statements} == {True}
+
+
+def test_the_home_page_asks_one_statement_per_thing_it_shows(app, client, logged_in):
+    make_item(client, quantity=1, reorder_level=5)  # low stock: sales are read too
+    with recorded_statements(app) as (statements, _):
+        response = client.get("/app/")
+    assert response.status_code == 200
+    assert b"Low stock (1)" in response.data
+    # The layout's account and teams; the team's kept totals (which count the
+    # low-stock items too); the most urgent low-stock items; their sales; the
+    # soonest expiring items with their count; the latest changes.
+    assert len(statements) == 6
 
 
 def test_writes_stay_in_the_session_transaction(app, client, logged_in):
