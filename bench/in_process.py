@@ -13,7 +13,7 @@ PostgreSQL + Redis, alternating, and reports per request:
 
 The API's own CPU is what remains when the servers have machines of their
 own; the servers' CPU is what they take from the API on a shared machine.
-Logging is off in both apps while timing (it costs both alike).
+Logging is off in both apps (it costs both alike).
 """
 
 import logging
@@ -115,13 +115,14 @@ def time_scenario(client, method, path, body, count: int, first: int) -> dict:
 def compare(work: Path, database_url: str, redis_url: str) -> dict:
     """Time every scenario on both configurations; print and return the figures."""
     print("In-process, one request at a time (microseconds per request):")
-    clients = {
-        "sqlite": make_app(work),
-        "server": make_app(work, database_url, redis_url),
-    }
+    # Quiet: the migrations' and the requests' log lines would fill the report.
     logging.disable(logging.INFO)
     results = {}
     try:
+        clients = {
+            "sqlite": make_app(work),
+            "server": make_app(work, database_url, redis_url),
+        }
         for name, method, path, body in READS + WRITES:
             count = REQUESTS["page" if path.startswith("/app") else "other"]
             results[name] = {
