@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import Select, bindparam, exists, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from extensions import db
@@ -48,6 +48,26 @@ def team_history_count(connection: Connection) -> int | None:
     """Return how many history rows the request's team has (None: not a member)."""
     parameters = {"team_id": g.team_id, "user_id": g.user_id}
     return connection.execute(SELECT_HISTORY_COUNT, parameters).scalar()
+
+
+def team_history_page(
+    connection: Connection, stmt: Select, window: dict[str, int]
+) -> tuple[list[Row], int | None]:
+    """Return a page of the team's whole history and how many rows it has.
+
+    One statement: the team's kept count rides on every row, read with the
+    membership check (None: the caller is not a member). A page past the end
+    has no row to carry it, so then the count is read on its own.
+    """
+    counted = stmt.add_columns(
+        SELECT_HISTORY_COUNT.scalar_subquery().label("team_history_count")
+    )
+    parameters = {"team_id": g.team_id, "user_id": g.user_id}
+    page = counted.limit(window["limit"]).offset(window["offset"])
+    rows = connection.execute(page, parameters).all()
+    if rows:
+        return rows, rows[0].team_history_count
+    return rows, team_history_count(connection)
 
 
 def record_history(

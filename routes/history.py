@@ -7,13 +7,13 @@ from flask import Blueprint, g
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Row
 
-from domain.history import team_history_count
+from domain.history import team_history_page
 from domain.teams import TEAM_NOT_FOUND, require_member
 from errors import APIError
 from models import History, Team, User, utcnow
 from plumbing.database import read_only_connection
 from plumbing.operations import documented
-from plumbing.pagination import paginate_rows
+from plumbing.pagination import page_metadata, page_window, paginate_rows
 from plumbing.response_shapes import HistoryList
 from query_strings import HistoryQuery, parse_query
 from routes.auth import login_required, require_admin
@@ -34,14 +34,14 @@ def list_history():
         require_member()
     # Rows, not ORM objects, read outside any transaction: a page is 50 of them.
     read_only = read_only_connection()
-    known_total = None
-    if not (query.all_users or filtered):
-        # The team's counter, read in one statement with the membership check.
-        known_total = team_history_count(read_only)
-        if known_total is None:
-            raise APIError(404, TEAM_NOT_FOUND)
     stmt = find_history(query)
-    rows, pagination = paginate_rows(read_only, stmt, query, total=known_total)
+    if query.all_users or filtered:
+        rows, pagination = paginate_rows(read_only, stmt, query)
+    else:
+        rows, total = team_history_page(read_only, stmt, page_window(query))
+        if total is None:
+            raise APIError(404, TEAM_NOT_FOUND)
+        pagination = page_metadata(query, total)
     now = utcnow()
     return {
         "status": "successful",

@@ -256,3 +256,18 @@ def test_a_create_is_one_statement_per_table_and_the_history_count_stays_exact(
         rows = db.session.execute(text("SELECT count(*) FROM history")).scalar()
     listed = client.get("/history").get_json()["pagination"]["total"]
     assert listed == rows == 4  # register, login, two creates
+
+
+def test_a_page_of_history_is_one_statement_with_its_count(app, client, logged_in):
+    make_item(client)
+    with recorded_statements(app) as (statements, _):
+        first = client.get("/history?per_page=2")
+    assert first.status_code == 200
+    assert len(statements) == 1  # the team's kept count rides on the rows
+    assert first.get_json()["pagination"]["total"] == 3  # register, login, create
+    with recorded_statements(app) as (statements, _):
+        past_the_end = client.get("/history?page=9&per_page=2")
+    assert past_the_end.status_code == 200
+    assert past_the_end.get_json()["history"] == []
+    assert past_the_end.get_json()["pagination"]["total"] == 3
+    assert len(statements) == 2  # no row to carry the count: read on its own
