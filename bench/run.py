@@ -56,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
@@ -446,16 +447,24 @@ def report_import(result: ImportResult) -> None:
         )
 
 
-def check_targets(
-    floor: dict, small: dict, large: dict, imported: ImportResult
-) -> list[str]:
-    """Return the failed targets (empty when all hold)."""
-    failures = []
+def target_checker() -> tuple[list[str], Callable[[bool, str], None]]:
+    """Return the missed targets' list and ``require``, which prints each target
+    as [ok] or [FAIL] and adds the missed ones to that list."""
+    failures: list[str] = []
 
     def require(condition: bool, text: str) -> None:
         print(f"  [{'ok' if condition else 'FAIL'}] {text}")
         if not condition:
             failures.append(text)
+
+    return failures, require
+
+
+def check_targets(
+    floor: dict, small: dict, large: dict, imported: ImportResult
+) -> list[str]:
+    """Return the failed targets (empty when all hold)."""
+    failures, require = target_checker()
 
     require(
         large["get one item"]["rps"] >= 0.5 * floor["rps"], "get one item >= 0.5x floor"
@@ -601,12 +610,7 @@ def report_comparison(label: str, sides: dict, floor_rps: float) -> None:
 
 def check_comparison(results: dict, floor_rps: float) -> list[str]:
     """Return the comparison's failed targets (empty when all hold)."""
-    failures = []
-
-    def require(condition: bool, text: str) -> None:
-        print(f"  [{'ok' if condition else 'FAIL'}] {text}")
-        if not condition:
-            failures.append(text)
+    failures, require = target_checker()
 
     for label, sides in results.items():
         base, current = sides["base"], sides["current"]

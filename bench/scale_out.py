@@ -37,6 +37,7 @@ from bench.run import (
     interleaved,
     prepare_instance,
     seed,
+    target_checker,
 )
 
 SQLITE = "SQLite + files"
@@ -152,12 +153,7 @@ def report(label: str, result: dict, floor_rps: float) -> None:
 
 def check(results: dict) -> list[str]:
     """Return the scale-out targets missed (empty when all hold)."""
-    failures = []
-
-    def require(condition: bool, text: str) -> None:
-        print(f"  [{'ok' if condition else 'FAIL'}] {text}")
-        if not condition:
-            failures.append(text)
+    failures, require = target_checker()
 
     for label, result in results.items():
         sqlite, server = result[SQLITE], result[SERVER]

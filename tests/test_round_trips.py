@@ -174,15 +174,22 @@ def drop_every_connection_of(app) -> int:
     return ended
 
 
-@needs_postgresql
-def test_an_idle_connection_the_server_dropped_is_replaced_unseen(pooled_app):
-    app = pooled_app(idle_seconds=0)  # every pooled connection counts as idle
+def item_after_dropped_connections(app):
+    """Log in, create and read an item, then have PostgreSQL drop the app's
+    connections; return the client and the item."""
     client = app.test_client()
     AuthActions(client).register_and_login()
     item = make_item(client)
     assert client.get(f"/inventory/{item['id']}").status_code == 200
     # Both pools (the session's, the read-only one) hold a connection now.
     assert drop_every_connection_of(app) == 2
+    return client, item
+
+
+@needs_postgresql
+def test_an_idle_connection_the_server_dropped_is_replaced_unseen(pooled_app):
+    # Every pooled connection counts as idle.
+    client, item = item_after_dropped_connections(pooled_app(idle_seconds=0))
     # The pooled connections are dead; each is pinged, found dead and replaced.
     response = client.get(f"/inventory/{item['id']}")
     assert response.status_code == 200
@@ -195,12 +202,7 @@ def test_an_idle_connection_the_server_dropped_is_replaced_unseen(pooled_app):
 def test_a_busy_connection_the_server_dropped_costs_one_503_then_recovers(pooled_app):
     # Used a moment ago, so not pinged: the statement fails, the client is
     # told to retry, and SQLAlchemy replaces the pool's older connections.
-    app = pooled_app(idle_seconds=3600)
-    client = app.test_client()
-    AuthActions(client).register_and_login()
-    item = make_item(client)
-    assert client.get(f"/inventory/{item['id']}").status_code == 200
-    assert drop_every_connection_of(app) == 2
+    client, item = item_after_dropped_connections(pooled_app(idle_seconds=3600))
     failed = client.get(f"/inventory/{item['id']}")
     assert failed.status_code == 503
     assert failed.headers["Retry-After"] == "1"
