@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from dashboard import bp
 from dashboard.access import page_login_required, page_member_required, page_query
-from domain import teams
+from domain.members import members_of
 from errors import APIError
 from models import SITE_ROLES, TEAM_ROLES, User
 from plumbing.pagination import paginate
@@ -18,7 +18,7 @@ def members():
     """List the current team's members; team admins add, change and remove them."""
     return render_template(
         "dashboard/members.html",
-        members=teams.members_of(g.team_id),
+        members=members_of(g.team_id),
         roles=TEAM_ROLES,
     )
 

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Row
 from domain.accounts import open_account
 from domain.history import record_history, record_item_history, record_member_history
 from domain.item_store import insert_item
+from domain.members import add_member, member_row
 from domain.stock import move_stock, record_stock_history
-from domain.teams import add_member, member_row
 from extensions import db
 from models import Category, Supplier, User, utcnow
 

@@ -95,7 +95,7 @@ def record_member_history(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Write the history row of a membership change (domain.teams.member_row)."""
+    """Write the history row of a membership change (domain.members.member_row)."""
     subject = ("member", member.user_id, member.username)
     _write_history(actor_id, action_type, subject, changes, details, at, member.team_id)
 

@@ -1,4 +1,4 @@
-"""Teams and their members: whose inventory a request acts on, and who may change it.
+"""Teams: whose inventory a request acts on, and who may change it.
 
 A team owns an inventory: its items, stock movements, categories, suppliers
 and history. Each member has a **team role**: ``admin`` changes everything,
@@ -12,13 +12,15 @@ checked against the database on every request that uses the team, so a member
 removed a moment ago is refused at once; the hottest reads (one item, a page
 of items, the history) fold that check into their own statement instead of
 paying for a second one (item_store, routes/history.py).
+
+Adding, changing and removing members is in domain/members.py.
 """
 
 from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
 from errors import APIError
@@ -28,7 +30,6 @@ from plumbing.database import read_only_connection
 
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
-LAST_ADMIN = "A team needs at least one admin."
 
 memberships = Membership.__table__
 
@@ -36,10 +37,6 @@ SELECT_ROLE = select(memberships.c.role).where(
     memberships.c.team_id == bindparam("team_id"),
     memberships.c.user_id == bindparam("user_id"),
 )
-
-
-class LastTeamAdminError(Exception):
-    """The change would leave a team without an admin."""
 
 
 def team_role(in_transaction: bool = False) -> str | None:
@@ -163,103 +160,6 @@ def other_team_id(user_id: int, team_id: int) -> int | None:
     )
 
 
-MEMBERS = (
-    select(
-        memberships.c.team_id,
-        memberships.c.user_id,
-        User.username,
-        memberships.c.role,
-        memberships.c.joined_at,
-    )
-    .join(User, User.id == memberships.c.user_id)
-    .order_by(memberships.c.joined_at, memberships.c.user_id)
-)
-
-
-def members_of(team_id: int) -> list[Row]:
-    """Return the team's members (user id, username, role, joined), oldest first."""
-    return db.session.execute(MEMBERS.where(memberships.c.team_id == team_id)).all()
-
-
-def member_row(team_id: int, user_id: int) -> Row:
-    """Return one member as members_of() does."""
-    stmt = MEMBERS.where(
-        memberships.c.team_id == team_id, memberships.c.user_id == user_id
-    )
-    return db.session.execute(stmt).one()
-
-
-def find_membership(team_id: int, user_id: int) -> Membership:
-    """Return a member of the team, or 404."""
-    membership = db.session.get(Membership, (team_id, user_id))
-    if membership is None:
-        raise APIError(404, "Member not found.")
-    return membership
-
-
-def add_member(
-    team: Team, user: User, role: str, at: datetime | None = None
-) -> Membership:
-    """Make ``user`` a member of ``team``; 409 if they already are."""
-    if db.session.get(Membership, (team.id, user.id)) is not None:
-        raise APIError(409, f"{user.username} is already a member of this team.")
-    membership = Membership(
-        team_id=team.id, user_id=user.id, role=role, joined_at=at or utcnow()
-    )
-    db.session.add(membership)
-    db.session.flush()
-    return membership
-
-
-def change_member_role(membership: Membership, role: str) -> dict[str, list[Any]]:
-    """Set a member's role and return the change; never demote the last admin."""
-    old_role = membership.role
-    if role == old_role:
-        return {}
-    demote = update(Membership).values(role=role)
-    _run_on_member(membership, demote)
-    db.session.refresh(membership)
-    return {"role": [old_role, role]}
-
-
-def remove_member(membership: Membership) -> None:
-    """Remove a member from the team; never the last admin."""
-    _run_on_member(membership, delete(Membership))
-    db.session.expunge(membership)
-
-
-def _run_on_member(membership: Membership, change) -> None:
-    """Run ``change`` (an UPDATE or DELETE) on one membership row.
-
-    When the member is an admin, the change happens only if the team keeps
-    another admin, else LastTeamAdminError. The team's admin rows are locked
-    first (PostgreSQL; SQLite runs writes one at a time anyway), so two admins
-    demoting each other at once queue up, and the check and the change are one
-    statement: nothing can slip in between.
-    """
-    this_member = (Membership.team_id == membership.team_id) & (
-        Membership.user_id == membership.user_id
-    )
-    if membership.role != "admin":
-        db.session.execute(change.where(this_member))
-        return
-    team_admins = (Membership.team_id == membership.team_id) & (
-        Membership.role == "admin"
-    )
-    db.session.execute(select(Membership.user_id).where(team_admins).with_for_update())
-    other_admins = (
-        select(func.count())
-        .select_from(Membership)
-        .where(team_admins, Membership.user_id != membership.user_id)
-        .scalar_subquery()
-    )
-    changed = db.session.execute(
-        change.where(this_member, Membership.role == "admin", other_admins > 0)
-    )
-    if changed.rowcount == 0:
-        raise LastTeamAdminError(LAST_ADMIN)
-
-
 def team_is_empty(team_id: int) -> str | None:
     """Return why the team cannot be deleted (None: it can)."""
     for model, noun in (
@@ -311,13 +211,3 @@ def current_team_summary() -> dict[str, Any] | None:
     if found is None:
         return None
     return {"id": g.team_id, "name": found.name, "role": found.role}
-
-
-def member_view(member) -> dict[str, Any]:
-    """Return a member (a row of members_of) as the API shows it."""
-    return {
-        "user_id": member.user_id,
-        "username": member.username,
-        "role": member.role,
-        "joined_at": member.joined_at.isoformat(),
-    }

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, session
 
-from domain import teams
+from domain import members, teams
 from domain.history import record_history, record_member_history
 from errors import APIError
 from extensions import db
@@ -17,7 +17,7 @@ from schemas import MemberAdd, MemberRoleUpdate, TeamFields, parse_body
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
 LAST_ADMIN_EXAMPLE = {
-    "last_admin": error_example("The team's last admin", teams.LAST_ADMIN)
+    "last_admin": error_example("The team's last admin", members.LAST_ADMIN)
 }
 
 
@@ -71,7 +71,9 @@ def get_team(team_id: int):
         "status": "successful",
         "message": "Team retrieved successfully!",
         "team": teams.team_view(team, role, g.team_id),
-        "members": [teams.member_view(member) for member in teams.members_of(team.id)],
+        "members": [
+            members.member_view(member) for member in members.members_of(team.id)
+        ],
     }
 
 
@@ -148,14 +150,14 @@ def add_member(team_id: int):
     )
     if user is None:
         raise APIError(404, "User not found.")
-    teams.add_member(team, user, data.role)
-    member = teams.member_row(team.id, user.id)
+    members.add_member(team, user, data.role)
+    member = members.member_row(team.id, user.id)
     record_member_history(g.user_id, "create", member, details={"role": data.role})
     db.session.commit()
     return {
         "status": "successful",
         "message": "Member added successfully!",
-        "member": teams.member_view(member),
+        "member": members.member_view(member),
     }, 201
 
 
@@ -170,21 +172,21 @@ def add_member(team_id: int):
 def change_member_role(team_id: int, user_id: int):
     """Change a member's team role (team admins); a team keeps one admin."""
     team = team_for_admin(team_id)
-    membership = teams.find_membership(team.id, min(user_id, MAX_ID))
+    membership = members.find_membership(team.id, min(user_id, MAX_ID))
     role = parse_body(MemberRoleUpdate).role
     try:
-        changes = teams.change_member_role(membership, role)
-    except teams.LastTeamAdminError:
+        changes = members.change_member_role(membership, role)
+    except members.LastTeamAdminError:
         db.session.rollback()
-        raise APIError(409, teams.LAST_ADMIN) from None
-    member = teams.member_row(team.id, membership.user_id)
+        raise APIError(409, members.LAST_ADMIN) from None
+    member = members.member_row(team.id, membership.user_id)
     if changes:
         record_member_history(g.user_id, "update", member, changes)
     db.session.commit()
     return {
         "status": "successful",
         "message": "Member updated successfully!",
-        "member": teams.member_view(member),
+        "member": members.member_view(member),
     }
 
 
@@ -195,13 +197,13 @@ def remove_member(team_id: int, user_id: int):
     """Remove a member (team admins), or leave a team yourself."""
     leaving = user_id == g.user_id
     team = teams.find_team(team_id)[0] if leaving else team_for_admin(team_id)
-    membership = teams.find_membership(team.id, min(user_id, MAX_ID))
-    member = teams.member_row(team.id, membership.user_id)
+    membership = members.find_membership(team.id, min(user_id, MAX_ID))
+    member = members.member_row(team.id, membership.user_id)
     try:
-        teams.remove_member(membership)
-    except teams.LastTeamAdminError:
+        members.remove_member(membership)
+    except members.LastTeamAdminError:
         db.session.rollback()
-        raise APIError(409, teams.LAST_ADMIN) from None
+        raise APIError(409, members.LAST_ADMIN) from None
     record_member_history(g.user_id, "leave" if leaving else "delete", member)
     db.session.commit()
     if leaving and session.get("team_id") == team.id:
