@@ -31,6 +31,7 @@ from models import (
 
 items = Item.__table__
 item_tags = ItemTag.__table__
+movements = StockMovement.__table__
 users = User.__table__
 teams = Team.__table__
 memberships = Membership.__table__
@@ -184,7 +185,7 @@ SET_QUANTITY = (
     .values(quantity=bindparam("new_quantity"))
     .returning(*ITEM_COLUMNS)
 )
-INSERT_MOVEMENT = insert(StockMovement.__table__).returning(*StockMovement.__table__.c)
+INSERT_MOVEMENT = insert(movements).returning(*movements.c)
 
 SORT_COLUMNS = {
     "item_name": items.c.item_name,
@@ -214,3 +215,18 @@ TEAM_NAME = (
 SELECT_ITEM_COUNT = select(teams.c.item_count).where(
     teams.c.id == bindparam("team"), CALLER_IS_MEMBER
 )
+
+# Whether the ledger holds: the quantity, the starting quantity and the sum of
+# every movement, read in one statement so all three come from the same moment.
+VERIFY_LEDGER = select(
+    items.c.quantity,
+    items.c.starting_quantity,
+    select(func.coalesce(func.sum(movements.c.change), 0))
+    .where(movements.c.item_id == items.c.id)
+    .scalar_subquery(),
+).where(items.c.id == bindparam("item_id"))
+# How many items use a category or supplier (always all in its team).
+ITEMS_USING = {
+    column: select(func.count()).where(items.c[column] == bindparam("entry_id"))
+    for column in ("category_id", "supplier_id")
+}

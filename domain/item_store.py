@@ -22,49 +22,17 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import func
 from sqlalchemy.engine import Connection, Row
 
 from columns import fold
+from domain import item_queries as queries
+from domain import item_statements as sql
 from domain.item_fields import item_changes, stored_values
-from domain.item_queries import (
-    every_item_page,
-    find_expiring,
-    find_items,
-    find_low_stock,
-    shows_every_item,
-)
-from domain.item_statements import (
-    COUNT_ITEMS,
-    DELETE_ITEM,
-    DELETE_TAGS,
-    EDITABLE_COLUMNS,
-    INSERT_ITEM,
-    INSERT_MOVEMENT,
-    INSERT_TAG,
-    LOCK_ITEM,
-    MOVE_STOCK,
-    SELECT_BY_SKUS,
-    SELECT_ITEM,
-    SELECT_ITEM_COUNT,
-    SELECT_STATE,
-    SET_QUANTITY,
-    SKU_IN_USE,
-    WRITE_ITEM,
-    items,
-)
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
-from models import (
-    MAX_ID,
-    Item,
-    StockMovement,
-    utcnow,
-)
+from models import MAX_ID, Item, utcnow
 from plumbing.database import read_only_connection
 from plumbing.pagination import page_metadata, page_window, paginate_rows
 from query_strings import InventoryQuery, PageQuery
@@ -92,7 +60,7 @@ def read_item(item_id: int) -> Row | None:
 def find_items_by_sku(skus: list[str]) -> list[Row]:
     """Return the team's items whose SKU is one of ``skus``, ignoring case."""
     parameters = {"team": g.team_id, "skus": [sku.lower() for sku in skus]}
-    return connection().execute(SELECT_BY_SKUS, parameters).all()
+    return connection().execute(sql.SELECT_BY_SKUS, parameters).all()
 
 
 def sku_in_use(sku: str, item_id: int | None = None) -> bool:
@@ -102,21 +70,21 @@ def sku_in_use(sku: str, item_id: int | None = None) -> bool:
         "sku": sku.lower(),
         "item_id": item_id or 0,  # ids start at 1: 0 leaves out no item
     }
-    return connection().execute(SKU_IN_USE, parameters).first() is not None
+    return connection().execute(sql.SKU_IN_USE, parameters).first() is not None
 
 
 def item_state(item_id: int) -> Row | None:
     """Return any item's team, version and quantity (None: no such item)."""
     if item_id > MAX_ID:
         return None
-    return connection().execute(SELECT_STATE, {"item_id": item_id}).first()
+    return connection().execute(sql.SELECT_STATE, {"item_id": item_id}).first()
 
 
 def _select_item(connection: Connection, item_id: int) -> Row | None:
     if item_id > MAX_ID:
         return None
     parameters = {"item_id": item_id, "team": g.team_id, "caller": g.user_id}
-    return connection.execute(SELECT_ITEM, parameters).first()
+    return connection.execute(sql.SELECT_ITEM, parameters).first()
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
@@ -126,7 +94,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     """
     # The count goes up first, only for the team's admin: that is the check.
     counted = {"team": g.team_id, "caller": g.user_id, "delta": 1}
-    if connection().execute(COUNT_ITEMS, counted).rowcount == 0:
+    if connection().execute(sql.COUNT_ITEMS, counted).rowcount == 0:
         require_team_admin()  # says 404 or 403
         raise APIError(409, "The team changed while this request ran; please retry.")
     # A CSV import sends only its file's columns; the rest take their defaults.
@@ -135,7 +103,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     item = (
         connection()
         .execute(
-            INSERT_ITEM,
+            sql.INSERT_ITEM,
             {
                 **values,
                 "search_key": Item.search_key_for(values),
@@ -157,12 +125,14 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
     """Change a locked item's ``fields``; return it as stored and what changed."""
     changes = item_changes(locked, fields)
     values = {
-        column: getattr(locked, _attribute(column)) for column in EDITABLE_COLUMNS
+        column: getattr(locked, _attribute(column)) for column in sql.EDITABLE_COLUMNS
     }
     values.update(stored_values(fields))
     values["search_key"] = Item.search_key_for(values)
     parameters = {f"new_{column}": value for column, value in values.items()}
-    item = connection().execute(WRITE_ITEM, {"item_id": locked.id, **parameters}).one()
+    item = (
+        connection().execute(sql.WRITE_ITEM, {"item_id": locked.id, **parameters}).one()
+    )
     if "metadata" in changes:
         _write_tags(item.id, values["metadata"]["tags"], replace=True)
     return item, changes
@@ -170,9 +140,9 @@ def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list
 
 def delete_item(locked: Row) -> None:
     """Delete a locked item; its tags and ledger go too (ON DELETE CASCADE)."""
-    connection().execute(DELETE_ITEM, {"item_id": locked.id})
+    connection().execute(sql.DELETE_ITEM, {"item_id": locked.id})
     counted = {"team": locked.team_id, "caller": g.user_id, "delta": -1}
-    connection().execute(COUNT_ITEMS, counted)
+    connection().execute(sql.COUNT_ITEMS, counted)
 
 
 def _attribute(column: str) -> str:
@@ -183,10 +153,10 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
     # Tags are kept twice, in the same transaction: in the item's JSON (one
     # query shows an item) and as item_tags rows (filtering by tag uses an index).
     if replace:
-        connection().execute(DELETE_TAGS, {"item_id": item_id})
+        connection().execute(sql.DELETE_TAGS, {"item_id": item_id})
     if tags:
         connection().execute(
-            INSERT_TAG,
+            sql.INSERT_TAG,
             [
                 {"item_id": item_id, "tag": fold(tag), "position": position}
                 for position, tag in enumerate(tags)
@@ -199,7 +169,7 @@ def lock_version(item_id: int, versions: list[int] | None) -> Row | None:
 
     None if the item is not the caller's or its version is not in ``versions``.
     """
-    return _conditional_update(LOCK_ITEM, item_id, versions)
+    return _conditional_update(sql.LOCK_ITEM, item_id, versions)
 
 
 def add_to_quantity(
@@ -210,13 +180,15 @@ def add_to_quantity(
     None if the item is not the caller's, its version is not in ``versions``,
     or the quantity would leave 0..MAX_AMOUNT.
     """
-    return _conditional_update(MOVE_STOCK, item_id, versions, change=change, now=now)
+    return _conditional_update(
+        sql.MOVE_STOCK, item_id, versions, change=change, now=now
+    )
 
 
 def set_quantity(locked: Row, quantity: int) -> Row:
     """Set a locked item's quantity; return it as it now is."""
     parameters = {"item_id": locked.id, "new_quantity": quantity}
-    return connection().execute(SET_QUANTITY, parameters).one()
+    return connection().execute(sql.SET_QUANTITY, parameters).one()
 
 
 def _conditional_update(
@@ -227,7 +199,7 @@ def _conditional_update(
         return None
     if versions is not None:
         # If-Match: a statement of its own (rare, so not worth prebuilding).
-        stmt = stmt.where(items.c.version.in_(versions))
+        stmt = stmt.where(sql.items.c.version.in_(versions))
     parameters |= {"item_id": item_id, "team": g.team_id, "caller": g.user_id}
     return connection().execute(stmt, parameters).first()
 
@@ -247,22 +219,15 @@ def add_movement(
         # The moment the item changed: the ledger and the item agree on it.
         "created_at": item.updated_at,
     }
-    return connection().execute(INSERT_MOVEMENT, values).one()
+    return connection().execute(sql.INSERT_MOVEMENT, values).one()
 
 
 def verify_ledger(item_id: int) -> dict:
     """Check that quantity == starting quantity + the sum of all movements."""
-    movements_total = (
-        select(func.coalesce(func.sum(StockMovement.change), 0))
-        .where(StockMovement.item_id == Item.id)
-        .scalar_subquery()
+    parameters = {"item_id": item_id}
+    quantity, starting, total = (
+        connection().execute(sql.VERIFY_LEDGER, parameters).one()
     )
-    # One statement, so the quantity and the sum come from the same moment.
-    quantity, starting, total = db.session.execute(
-        select(Item.quantity, Item.starting_quantity, movements_total).where(
-            Item.id == item_id
-        )
-    ).one()
     return {
         "holds": starting + total == quantity,
         "starting_quantity": starting,
@@ -277,8 +242,8 @@ def count_items_using(catalog_column, entry_id: int) -> int:
 
     ``catalog_column`` is Item.category_id or Item.supplier_id.
     """
-    in_use = select(func.count()).where(catalog_column == entry_id)
-    return db.session.scalar(in_use)
+    in_use = sql.ITEMS_USING[catalog_column.key]
+    return connection().execute(in_use, {"entry_id": entry_id}).scalar_one()
 
 
 # --- Reads -------------------------------------------------------------------
@@ -290,32 +255,32 @@ def count_items_using(catalog_column, entry_id: int) -> int:
 def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     """Return the page of items the list asks for, and the pagination metadata."""
     read_only = read_only_connection()
-    if not shows_every_item(query):
+    if not queries.shows_every_item(query):
         if not query.all_users:
             require_member()
-        stmt = find_items(query, everyone=query.all_users)
+        stmt = queries.find_items(query, everyone=query.all_users)
         return paginate_rows(read_only, stmt, query)
     # The usual list, unfiltered: two prebuilt statements. The count
     # also checks that the caller is in the team.
     parameters = {"team": g.team_id, "caller": g.user_id}
-    total = read_only.execute(SELECT_ITEM_COUNT, parameters).scalar()
+    total = read_only.execute(sql.SELECT_ITEM_COUNT, parameters).scalar()
     if total is None:
         raise APIError(404, TEAM_NOT_FOUND)
-    page = every_item_page(query.sort)
+    page = queries.every_item_page(query.sort)
     rows = read_only.execute(page, {**parameters, **page_window(query)}).all()
     return rows, page_metadata(query, total)
 
 
 def low_stock_page(query: PageQuery) -> tuple[list[Row], dict[str, int]]:
     """Return a page of the team's low-stock items, and the pagination metadata."""
-    return paginate_rows(read_only_connection(), find_low_stock(), query)
+    return paginate_rows(read_only_connection(), queries.find_low_stock(), query)
 
 
 def expiring_page(
     query: PageQuery, within_days: int, today: date
 ) -> tuple[list[Row], dict[str, int]]:
     """Return a page of the team's items expiring within ``within_days``."""
-    stmt = find_expiring(within_days, today)
+    stmt = queries.find_expiring(within_days, today)
     return paginate_rows(read_only_connection(), stmt, query)
 
 
@@ -324,7 +289,7 @@ def most_urgent_low_stock(limit: int) -> list[Row]:
 
     (The home page takes their number from the team's kept totals.)
     """
-    return read_only_connection().execute(find_low_stock().limit(limit)).all()
+    return read_only_connection().execute(queries.find_low_stock().limit(limit)).all()
 
 
 def soonest_expiring(
@@ -335,7 +300,7 @@ def soonest_expiring(
     One statement: the count rides along on every row (a window function).
     """
     stmt = (
-        find_expiring(within_days, today)
+        queries.find_expiring(within_days, today)
         .add_columns(func.count().over().label("expiring_total"))
         .limit(limit)
     )
