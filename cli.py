@@ -8,13 +8,18 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from pydantic import ValidationError
 
-from domain.accounts import open_account
+from domain.accounts import (
+    LastAdminError,
+    change_site_role,
+    find_user_by_username,
+    open_account,
+)
 from domain.demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
 from domain.history import record_history
 from domain.teams import first_team_id
 from errors import APIError
 from extensions import db
-from models import SITE_ROLES, LastAdminError, User
+from models import SITE_ROLES
 from routes.auth import ensure_available
 from schemas import RegisterRequest
 
@@ -55,11 +60,11 @@ def create_admin_command(username: str, email: str, password: str | None) -> Non
 @with_appcontext
 def set_role_command(username: str, role: str) -> None:
     """Give USERNAME the site role admin or staff."""
-    user = User.find_by_username(username)
+    user = find_user_by_username(username)
     if user is None:
         raise click.ClickException(f"No user named {username}.")
     try:
-        changes = user.change_role(role)
+        changes = change_site_role(user, role)
     except LastAdminError:
         raise click.ClickException(f"{user.username} is the last admin.") from None
     if changes:

@@ -12,9 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    select,
     text,
-    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,10 +47,6 @@ MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
 def utcnow() -> datetime:
     """Return the current time as a timezone-aware UTC datetime."""
     return datetime.now(timezone.utc)
-
-
-class LastAdminError(Exception):
-    """Demoting this user would leave no admin."""
 
 
 # Ids are never reused, so an id a client or a history row holds always means
@@ -91,60 +85,6 @@ class User(db.Model):
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches the stored hash."""
         return bcrypt.check_password_hash(self.password_hash, password)
-
-    @classmethod
-    def find_by_username(cls, username: str) -> "User | None":
-        """Return the user with this username, ignoring case."""
-        return cls._find_ignoring_case(cls.username, username)
-
-    @classmethod
-    def find_by_email(cls, email: str) -> "User | None":
-        """Return the user with this email address, ignoring case."""
-        return cls._find_ignoring_case(cls.email, email)
-
-    @classmethod
-    def _find_ignoring_case(cls, column, value: str) -> "User | None":
-        # Served by the lower(...) unique indexes below.
-        return db.session.scalar(select(cls).where(func.lower(column) == value.lower()))
-
-    def change_role(self, role: str) -> dict[str, list[Any]]:
-        """Set the role and return the change, refusing to demote the last admin."""
-        old_role = self.role
-        if role == old_role:
-            return {}
-        if old_role == "admin":
-            # Lock the admin rows first (PostgreSQL; SQLite ignores it and runs
-            # writes one at a time) so two admins demoting each other at once
-            # queue up. The demotion itself is one conditional statement, so no
-            # other write can slip in between the check and the change.
-            db.session.execute(
-                select(User.id).where(User.role == "admin").with_for_update()
-            )
-            other_admins = (
-                select(func.count())
-                .select_from(User)
-                .where(User.role == "admin", User.id != self.id)
-                .scalar_subquery()
-            )
-            demoted = db.session.execute(
-                update(User)
-                .where(User.id == self.id, User.role == "admin", other_admins > 0)
-                .values(role=role)
-            )
-            if demoted.rowcount == 0:
-                raise LastAdminError(f"{self.username} is the last admin.")
-        self.role = role
-        return {"role": [old_role, role]}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the public view of this user (never the password hash)."""
-        return {
-            "id": self.id,
-            "username": self.username,
-            "email": self.email,
-            "role": self.role,
-            "created_at": self.created_at.isoformat(),
-        }
 
 
 # Uniqueness ignores case ("Alice" and "alice" are one account). Enforced by the
@@ -236,23 +176,6 @@ class CatalogEntry(Searchable):
         """Recompute the folded keys, the name's included."""
         super().refresh_keys()
         self.name_key = fold(self.name)
-
-    def apply_changes(self, fields: dict[str, Any]) -> dict[str, list[Any]]:
-        """Set ``fields`` and return those that changed as {field: [old, new]}."""
-        current = {field: getattr(self, field) for field in fields}
-        changes = preview_changes(current, fields)
-        for field, new in fields.items():
-            setattr(self, field, new)
-        return changes
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the entry as the API shows it."""
-        return {
-            "id": self.id,
-            **{field: getattr(self, field) for field in self.EDITABLE_FIELDS},
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-        }
 
 
 class Category(CatalogEntry, db.Model):
@@ -371,20 +294,6 @@ class ItemTag(db.Model):
     __table_args__ = (Index("ix_item_tags_tag", "tag", "item_id"),)
 
 
-def preview_changes(
-    current: dict[str, Any], fields: dict[str, Any]
-) -> dict[str, list[Any]]:
-    """Return which of ``fields`` differ from ``current`` (the entity's API view).
-
-    The result maps each changed field to [old, new], as history rows show it.
-    """
-    return {
-        field: [current[field], new]
-        for field, new in fields.items()
-        if current[field] != new
-    }
-
-
 class StockMovement(db.Model):
     """One change of an item's quantity: the stock ledger."""
 
@@ -406,25 +315,6 @@ class StockMovement(db.Model):
         Index("ix_stock_movements_item_reason_time", "item_id", "reason", "created_at"),
         NEVER_REUSE_IDS,
     )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the movement as the API shows it."""
-        return movement_to_dict(self)
-
-
-def movement_to_dict(movement) -> dict[str, Any]:
-    """Return a movement (a StockMovement or a row of its table) as the API shows it."""
-    return {
-        "id": movement.id,
-        "item_id": movement.item_id,
-        "user_id": movement.user_id,
-        "change": movement.change,
-        "reason": movement.reason,
-        "note": movement.note,
-        "quantity_before": movement.quantity_before,
-        "balance": movement.quantity_after,
-        "created_at": movement.created_at.isoformat(),
-    }
 
 
 class IdempotencyKey(db.Model):

@@ -25,9 +25,8 @@ from datetime import datetime, timezone
 from flask import Flask, g, request
 
 from domain.item_fields import item_to_dict
-from domain.stock import move_stock, record_stock_history
+from domain.stock import move_stock, movement_view, record_stock_history
 from extensions import db
-from models import movement_to_dict
 from plumbing import database
 
 DATABASE_FILE = os.environ["CEILING_DATABASE"]
@@ -64,7 +63,7 @@ def move_with_sqlalchemy(item_id: int, change: int):
     return {
         "status": "successful",
         "item": item_to_dict(item),
-        "movement": movement_to_dict(movement),
+        "movement": movement_view(movement),
     }
 
 

@@ -1,6 +1,9 @@
-"""Opening an account: the user, their personal team, and the history row."""
+"""User accounts: opening one, finding one, the site role, and how the API shows one."""
 
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
 
 from domain.history import record_history
 from domain.teams import create_team, personal_team_name
@@ -28,3 +31,63 @@ def open_account(
     team = create_team(personal_team_name(username), user, at=at)
     record_history(user.id, "register", user, at=at, team_id=team.id)
     return user, team
+
+
+def find_user_by_username(username: str) -> User | None:
+    """Return the user with this username, ignoring case."""
+    return _find_ignoring_case(User.username, username)
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this email address, ignoring case."""
+    return _find_ignoring_case(User.email, email)
+
+
+def _find_ignoring_case(column, value: str) -> User | None:
+    # Served by the lower(...) unique indexes on users (models.py).
+    return db.session.scalar(select(User).where(func.lower(column) == value.lower()))
+
+
+class LastAdminError(Exception):
+    """Demoting this user would leave no site admin."""
+
+
+def change_site_role(user: User, role: str) -> dict[str, list[Any]]:
+    """Set the user's site role and return the change; never demote the last admin."""
+    old_role = user.role
+    if role == old_role:
+        return {}
+    if old_role == "admin":
+        # Lock the admin rows first (PostgreSQL; SQLite ignores it and runs
+        # writes one at a time) so two admins demoting each other at once
+        # queue up. The demotion itself is one conditional statement, so no
+        # other write can slip in between the check and the change.
+        db.session.execute(
+            select(User.id).where(User.role == "admin").with_for_update()
+        )
+        other_admins = (
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.id != user.id)
+            .scalar_subquery()
+        )
+        demoted = db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.role == "admin", other_admins > 0)
+            .values(role=role)
+        )
+        if demoted.rowcount == 0:
+            raise LastAdminError(f"{user.username} is the last admin.")
+    user.role = role
+    return {"role": [old_role, role]}
+
+
+def user_view(user: User) -> dict[str, Any]:
+    """Return a user as the API shows them (never the password hash)."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "email": user.email,
+        "role": user.role,
+        "created_at": user.created_at.isoformat(),
+    }

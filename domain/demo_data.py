@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import g
 from sqlalchemy.engine import Row
 
-from domain.accounts import open_account
+from domain.accounts import find_user_by_email, find_user_by_username, open_account
 from domain.history import record_history, record_item_history, record_member_history
 from domain.item_store import insert_item
 from domain.members import add_member, member_row
@@ -84,7 +84,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         (DEMO_USERNAME, DEMO_EMAIL),
         (DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL),
     ):
-        if User.find_by_username(username) or User.find_by_email(email):
+        if find_user_by_username(username) or find_user_by_email(email):
             raise DemoExistsError(f"A user named {username} already exists.")
     rng = random.Random(seed)
     now = utcnow()

@@ -44,6 +44,20 @@ SELECT_HISTORY_COUNT = select(Team.history_count).where(
 )
 
 
+def preview_changes(
+    current: dict[str, Any], fields: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """Return which of ``fields`` differ from ``current`` (the entity's API view).
+
+    The result maps each changed field to [old, new], as history rows show it.
+    """
+    return {
+        field: [current[field], new]
+        for field, new in fields.items()
+        if current[field] != new
+    }
+
+
 def team_history_count(connection: Connection) -> int | None:
     """Return how many history rows the request's team has (None: not a member)."""
     parameters = {"team_id": g.team_id, "user_id": g.user_id}

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from models import preview_changes
+from domain.history import preview_changes
 
 
 def item_to_dict(item: Row) -> dict[str, Any]:

@@ -7,10 +7,12 @@ none is lost and none can take stock below zero. (Reading the quantity in
 Python and writing it back would lose updates: SQLite's driver does not even
 start a transaction before a SELECT.) An absolute count must read before it
 writes, so it locks the item first (see item_edits.lock_item). Both check
-``If-Match`` in the same statement, so a stale version is refused atomically.
+``If-Match`` in the same statement,from models import utcnow
+ so a stale version is refused atomically.
 """
 
 from datetime import datetime
+from typing import Any
 
 from flask import g
 from sqlalchemy.engine import Row
@@ -63,3 +65,18 @@ def record_stock_history(item: Row, movement: Row) -> None:
         },
         at=movement.created_at,
     )
+
+
+def movement_view(movement) -> dict[str, Any]:
+    """Return a movement (a row of the ledger) as the API shows it."""
+    return {
+        "id": movement.id,
+        "item_id": movement.item_id,
+        "user_id": movement.user_id,
+        "change": movement.change,
+        "reason": movement.reason,
+        "note": movement.note,
+        "quantity_before": movement.quantity_before,
+        "balance": movement.quantity_after,
+        "created_at": movement.created_at.isoformat(),
+    }

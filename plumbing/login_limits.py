@@ -66,7 +66,7 @@ def forget_login_attempts(username: str) -> None:
 
 
 def _username_key(username: str) -> str:
-    # The same folding as User.find_by_username, so every spelling that reaches
+    # The same folding as find_user_by_username, so every spelling that reaches
     # one account shares one count.
     return username.lower()
 

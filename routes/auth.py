@@ -16,7 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
 from domain import teams
-from domain.accounts import open_account
+from domain.accounts import (
+    find_user_by_email,
+    find_user_by_username,
+    open_account,
+    user_view,
+)
 from domain.history import record_history
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
@@ -158,7 +163,7 @@ def register():
     return {
         "status": "successful",
         "message": "User registered successfully!",
-        "user": user.to_dict(),
+        "user": user_view(user),
     }, 201
 
 
@@ -205,7 +210,7 @@ def login():
     return {
         "status": "successful",
         "message": "Login successful!",
-        "user": user.to_dict(),
+        "user": user_view(user),
     }
 
 
@@ -234,17 +239,17 @@ def logout():
 def me():
     """Show the logged-in user, and the current team with their role in it."""
     team = teams.current_team_summary()
-    return {"status": "successful", "user": g.user.to_dict(), "team": team}
+    return {"status": "successful", "user": user_view(g.user), "team": team}
 
 
 def ensure_available(username: str, email: str) -> None:
     """Raise 409 naming the field if the username or email is taken."""
     errors = []
-    if User.find_by_username(username) is not None:
+    if find_user_by_username(username) is not None:
         errors.append(
             {"field": "username", "message": "This username is already taken."}
         )
-    if User.find_by_email(email) is not None:
+    if find_user_by_email(email) is not None:
         errors.append(
             {"field": "email", "message": "This email is already registered."}
         )
@@ -254,7 +259,7 @@ def ensure_available(username: str, email: str) -> None:
 
 def authenticate(username: str, password: str) -> User | None:
     """Return the user if the password matches, else None, in equal time."""
-    user = User.find_by_username(username)
+    user = find_user_by_username(username)
     if user is None:
         # Hash anyway so response time does not reveal which usernames exist.
         bcrypt.check_password_hash(_dummy_hash(), password)

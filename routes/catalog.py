@@ -10,6 +10,7 @@ to them and describes each operation for the OpenAPI document.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, g, url_for
 from flask.views import MethodView
@@ -19,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from columns import fold
 from domain import item_store
-from domain.history import record_history
+from domain.history import preview_changes, record_history
 from errors import APIError
 from extensions import db
 from models import MAX_ID, CatalogEntry
@@ -92,6 +93,25 @@ class CatalogView(MethodView):
             )
 
 
+def apply_changes(entry: CatalogEntry, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set ``fields`` on the entry; return those that changed as {field: [old, new]}."""
+    current = {field: getattr(entry, field) for field in fields}
+    changes = preview_changes(current, fields)
+    for field, new in fields.items():
+        setattr(entry, field, new)
+    return changes
+
+
+def entry_view(entry: CatalogEntry) -> dict[str, Any]:
+    """Return a category or supplier as the API shows it."""
+    return {
+        "id": entry.id,
+        **{field: getattr(entry, field) for field in entry.EDITABLE_FIELDS},
+        "created_at": entry.created_at.isoformat(),
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
 class EntryList(CatalogView):
     """/<plural>: the entries by name, and new ones."""
 
@@ -109,7 +129,7 @@ class EntryList(CatalogView):
         entries, pagination = paginate(stmt, query)
         return {
             "status": "successful",
-            self.resource.plural: [entry.to_dict() for entry in entries],
+            self.resource.plural: [entry_view(entry) for entry in entries],
             "pagination": pagination,
         }
 
@@ -119,7 +139,7 @@ class EntryList(CatalogView):
         fields = parse_body(self.resource.create_schema).model_dump()
         self.ensure_name_available(fields["name"])
         entry = self.model(team_id=g.team_id)
-        entry.apply_changes(fields)
+        apply_changes(entry, fields)
         db.session.add(entry)
         db.session.flush()  # assigns entry.id for the history row
         record_history(g.user_id, "create", entry)
@@ -127,7 +147,7 @@ class EntryList(CatalogView):
         body = {
             "status": "successful",
             "message": f"{self.resource.title} created successfully!",
-            self.resource.singular: entry.to_dict(),
+            self.resource.singular: entry_view(entry),
         }
         location = url_for(".get_entry_view", entry_id=entry.id)
         return body, 201, {"Location": location}
@@ -141,7 +161,7 @@ class EntryDetail(CatalogView):
         """Show one entry."""
         return {
             "status": "successful",
-            self.resource.singular: self.get_entry(entry_id).to_dict(),
+            self.resource.singular: entry_view(self.get_entry(entry_id)),
         }
 
     @team_admin_required
@@ -151,13 +171,13 @@ class EntryDetail(CatalogView):
         schema = self.resource.update_schema
         fields = parse_body(schema).model_dump(exclude_unset=True)
         self.ensure_name_available(fields.get("name"), entry.id)
-        changes = entry.apply_changes(fields)
+        changes = apply_changes(entry, fields)
         record_history(g.user_id, "update", entry, changes)
         db.session.commit()
         return {
             "status": "successful",
             "message": f"{self.resource.title} updated successfully!",
-            self.resource.singular: entry.to_dict(),
+            self.resource.singular: entry_view(entry),
         }
 
     patch = put  # both change only the fields sent

@@ -10,9 +10,9 @@ from domain import item_store
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import etag_headers, expected_versions
 from domain.item_fields import item_to_dict
-from domain.stock import count_stock, move_stock, record_stock_history
+from domain.stock import count_stock, move_stock, movement_view, record_stock_history
 from extensions import db
-from models import StockMovement, movement_to_dict, utcnow
+from models import StockMovement, utcnow
 from plumbing.database import read_only_connection
 from plumbing.error_examples import NOT_ENOUGH_STOCK
 from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult
@@ -55,7 +55,7 @@ def change_stock(item_id: int):
         "message": "Stock updated successfully!",
         "low_stock": view["low_stock"],
         "item": view,
-        "movement": movement_to_dict(movement),
+        "movement": movement_view(movement),
     }
     headers = etag_headers(item)
     remember_response(body, 200, headers)
@@ -79,7 +79,7 @@ def list_movements(item_id: int):
     body = {
         "status": "successful",
         "item_id": item.id,
-        "movements": [movement.to_dict() for movement in movements],
+        "movements": [movement_view(movement) for movement in movements],
         "pagination": pagination,
     }
     if query.verify:

@@ -3,10 +3,11 @@
 from flask import Blueprint, g, session
 
 from domain import members, teams
+from domain.accounts import find_user_by_email, find_user_by_username
 from domain.history import record_history, record_member_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, User
+from models import MAX_ID
 from plumbing.error_examples import error_example
 from plumbing.operations import documented
 from plumbing.response_shapes import Message
@@ -144,9 +145,9 @@ def add_member(team_id: int):
         message = "Give exactly one of username and email."
         raise APIError(400, "Validation failed.", [{"field": None, "message": message}])
     user = (
-        User.find_by_username(data.username)
+        find_user_by_username(data.username)
         if data.username is not None
-        else User.find_by_email(data.email)
+        else find_user_by_email(data.email)
     )
     if user is None:
         raise APIError(404, "User not found.")

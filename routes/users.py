@@ -3,10 +3,11 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
+from domain.accounts import LastAdminError, change_site_role, user_view
 from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, LastAdminError, User
+from models import MAX_ID, User
 from plumbing.error_examples import error_example
 from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
@@ -42,7 +43,7 @@ def list_users():
     users, pagination = paginate(stmt, query)
     return {
         "status": "successful",
-        "users": [user.to_dict() for user in users],
+        "users": [user_view(user) for user in users],
         "pagination": pagination,
     }
 
@@ -52,7 +53,7 @@ def list_users():
 @documented(UserBody, errors=(*ADMIN, 404))
 def get_user_view(user_id: int):
     """Show one user (admins)."""
-    return {"status": "successful", "user": get_user(user_id).to_dict()}
+    return {"status": "successful", "user": user_view(get_user(user_id))}
 
 
 @bp.patch("/<int:user_id>")
@@ -74,7 +75,7 @@ def change_role(user_id: int):
     user = get_user(user_id)
     role = parse_body(RoleUpdate).role
     try:
-        changes = user.change_role(role)
+        changes = change_site_role(user, role)
     except LastAdminError:
         db.session.rollback()
         raise APIError(409, "The last admin cannot be demoted.") from None
@@ -84,5 +85,5 @@ def change_role(user_id: int):
     return {
         "status": "successful",
         "message": "Role updated successfully!",
-        "user": user.to_dict(),
+        "user": user_view(user),
     }

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 import routes.inventory_csv
 from app import create_app
+from domain.accounts import find_user_by_username
 from extensions import db
 from models import History, Item, User
 from plumbing.database import dispose_engines
@@ -53,7 +54,7 @@ def test_concurrent_writers_get_no_errors_and_one_history_row_each(app, live_ser
     for username, (statuses, acknowledged_writes) in results.items():
         assert all(status < 500 for status in statuses), (username, statuses)
         with app.app_context():
-            user = User.find_by_username(username)
+            user = find_user_by_username(username)
             rows = db.session.scalar(
                 select(func.count())
                 .select_from(History)

@@ -5,8 +5,9 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
+from domain.accounts import LastAdminError, change_site_role, find_user_by_username
 from extensions import db
-from models import History, LastAdminError, User
+from models import History, User
 from tests.helpers import (
     PASSWORD,
     AuthActions,
@@ -229,14 +230,14 @@ def test_demotion_is_checked_by_the_database_not_a_stale_read(app):
             args=["create-admin", name, f"{name}@x.example", "--password", PASSWORD]
         )
     with app.app_context():
-        ben = User.find_by_username("ben")
-        User.find_by_username("ann")  # this session now believes both are admins
+        ben = find_user_by_username("ben")
+        find_user_by_username("ann")  # this session now believes both are admins
         with db.engine.begin() as other_request:
             other_request.execute(
                 update(User).where(User.username == "ann").values(role="staff")
             )
         with pytest.raises(LastAdminError):
-            ben.change_role("staff")
+            change_site_role(ben, "staff")
         db.session.rollback()
         assert (
             db.session.scalar(select(User.role).where(User.username == "ben"))

@@ -105,10 +105,10 @@ def test_the_users_page_is_for_site_admins_only(page, shop, page_problems):
 def test_a_site_admin_sees_the_users_and_changes_a_site_role(page, live_app, base_url):
     operator, other = Shop(base_url), Shop(base_url)
     with live_app.app_context():
+        from domain.accounts import find_user_by_username
         from extensions import db
-        from models import User
 
-        User.find_by_username(operator.username).role = "admin"
+        find_user_by_username(operator.username).role = "admin"
         db.session.commit()
     operator.sign_in(page)
     page.get_by_role("link", name="Users").click()
