@@ -19,7 +19,7 @@ from domain.history import record_history
 from domain.teams import first_team_id
 from errors import APIError
 from extensions import db
-from models import SITE_ROLES
+from field_types import SITE_ROLES
 from routes.auth import ensure_available
 from schemas import RegisterRequest
 

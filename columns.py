@@ -1,12 +1,27 @@
-"""Column types and a mixin the models share: UTC datetimes and folded search keys."""
+"""What the models are built from: id rules, UTC times, the team column, folded keys."""
 
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, Text, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, Text, TypeDecorator, event
 from sqlalchemy.orm import Mapped, mapped_column
+
+# Largest id an INTEGER column holds on every database we support (PostgreSQL's
+# is 32-bit). Bigger ids cannot exist, and asking the database for one raises
+# an overflow error instead of finding nothing, so lookups check this first.
+MAX_ID = 2**31 - 1
+
+# Ids are never reused, so an id a client or a history row holds always means
+# the same thing. PostgreSQL's sequences never go back; SQLite without
+# AUTOINCREMENT hands out max(id) + 1, the id of a row just deleted.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
@@ -32,6 +47,11 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def team_column() -> Mapped[int]:
+    """The team that owns a row: deleting the team deletes the row."""
+    return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
 
 
 def fold(text: str) -> str:

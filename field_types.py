@@ -1,4 +1,4 @@
-"""The field types request models are made of: limits, patterns and validators."""
+"""The field types request models are made of: values, limits, patterns, validators."""
 
 import re
 import sys
@@ -14,9 +14,28 @@ from pydantic import (
     StringConstraints,
 )
 
-from columns import fold
+from columns import MAX_ID, fold
 from errors import PATTERN_MESSAGES
-from models import ITEM_STATUSES, MAX_ID
+
+# The values some fields take (and their columns hold).
+ACTION_TYPES = (
+    "register",
+    "login",
+    "logout",
+    "create",
+    "update",
+    "delete",
+    "stock",
+    "leave",
+)
+ENTITY_TYPES = ("user", "item", "category", "supplier", "team", "member")
+# Two kinds of role. The site role (users.role) marks who operates the whole
+# installation; the team role (memberships.role) says what a member may do
+# with one team's inventory. Their values are the same words.
+SITE_ROLES = ("staff", "admin")
+TEAM_ROLES = ("staff", "admin")
+ITEM_STATUSES = ("active", "inactive")
+MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
 
 MAX_AMOUNT = 1_000_000_000
 # bcrypt only looks at the first 72 bytes, and bcrypt 5 raises beyond that.

@@ -1,6 +1,6 @@
 """Database models: users and teams, the catalog, items, and the history of changes."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -16,43 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from columns import Searchable, UTCDateTime, fold
+from columns import NEVER_REUSE_IDS, Searchable, UTCDateTime, fold, team_column, utcnow
 from extensions import bcrypt, db
-
-# Largest id an INTEGER column holds on every database we support (PostgreSQL's
-# is 32-bit). Bigger ids cannot exist, and asking the database for one raises
-# an overflow error instead of finding nothing, so lookups check this first.
-MAX_ID = 2**31 - 1
-
-ACTION_TYPES = (
-    "register",
-    "login",
-    "logout",
-    "create",
-    "update",
-    "delete",
-    "stock",
-    "leave",
-)
-ENTITY_TYPES = ("user", "item", "category", "supplier", "team", "member")
-# Two kinds of role. The site role (users.role) marks who operates the whole
-# installation; the team role (memberships.role) says what a member may do
-# with one team's inventory. Their values are the same words.
-SITE_ROLES = ("staff", "admin")
-TEAM_ROLES = ("staff", "admin")
-ITEM_STATUSES = ("active", "inactive")
-MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
-
-
-def utcnow() -> datetime:
-    """Return the current time as a timezone-aware UTC datetime."""
-    return datetime.now(timezone.utc)
-
-
-# Ids are never reused, so an id a client or a history row holds always means
-# the same thing. PostgreSQL's sequences never go back; SQLite without
-# AUTOINCREMENT hands out max(id) + 1, the id of a row just deleted.
-NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class User(db.Model):
@@ -143,11 +108,6 @@ class Membership(db.Model):
     # The primary key serves "is this user in this team?"; this serves "which
     # teams is this user in?".
     __table_args__ = (Index("ix_memberships_user", "user_id", "team_id"),)
-
-
-def team_column() -> Mapped[int]:
-    """The team that owns a row: deleting the team deletes the row."""
-    return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
 
 
 class CatalogEntry(Searchable):

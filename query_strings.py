@@ -19,6 +19,8 @@ from pydantic import (
 
 from errors import invalid_input
 from field_types import (
+    ACTION_TYPES,
+    ENTITY_TYPES,
     NO_NUL,
     QueryBool,
     QueryDate,
@@ -30,7 +32,6 @@ from field_types import (
     TagFilter,
     query_int,
 )
-from models import ACTION_TYPES, ENTITY_TYPES
 
 
 class QueryString(BaseModel):

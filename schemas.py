@@ -31,8 +31,11 @@ from columns import fold
 from errors import UNION_TAGS, APIError, invalid_input
 from field_types import (
     MAX_AMOUNT,
+    MOVEMENT_REASONS,
     NO_NUL,
     NOT_BLANK,
+    SITE_ROLES,
+    TEAM_ROLES,
     Description,
     Email,
     Id,
@@ -52,7 +55,6 @@ from field_types import (
     WholeNumber,
     password_fits_bcrypt,
 )
-from models import MOVEMENT_REASONS, SITE_ROLES, TEAM_ROLES
 
 UNION_TAGS.update(MOVEMENT_REASONS)
 

@@ -2,9 +2,10 @@
 
 from flask import render_template
 
+from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
-from models import ACTION_TYPES, ENTITY_TYPES, utcnow
+from field_types import ACTION_TYPES, ENTITY_TYPES
 from plumbing.database import read_only_connection
 from plumbing.pagination import paginate_rows
 from query_strings import HistoryQuery

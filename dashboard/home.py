@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from flask import g, render_template
 
+from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required
 from domain import item_store
 from domain.stock_totals import team_totals
-from models import utcnow
 from plumbing.database import read_only_connection
 from query_strings import HistoryQuery
 from routes.history import find_history

@@ -3,13 +3,15 @@
 from flask import render_template
 from sqlalchemy import select
 
+from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required
 from dashboard.charts import stock_level_svg
 from dashboard.items import catalog_menu
 from domain.item_fields import item_to_dict
 from extensions import db
-from models import MOVEMENT_REASONS, Category, StockMovement, Supplier, utcnow
+from field_types import MOVEMENT_REASONS
+from models import Category, StockMovement, Supplier
 from query_strings import HistoryQuery
 from routes.history import find_history
 from routes.inventory import get_owned_item

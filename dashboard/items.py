@@ -7,10 +7,11 @@ so a view can be bookmarked, and the CSV export link takes the same ones.
 from flask import g, render_template, request, url_for
 from sqlalchemy import select
 
+from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
 from domain import item_store
-from models import Category, Supplier, utcnow
+from models import Category, Supplier
 from plumbing.database import read_only_connection
 from query_strings import InventoryQuery
 

@@ -7,7 +7,8 @@ from dashboard import bp
 from dashboard.access import page_login_required, page_member_required, page_query
 from domain.members import members_of
 from errors import APIError
-from models import SITE_ROLES, TEAM_ROLES, User
+from field_types import SITE_ROLES, TEAM_ROLES
+from models import User
 from plumbing.pagination import paginate
 from query_strings import SearchQuery
 

@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from flask import g
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from domain.accounts import find_user_by_email, find_user_by_username, open_account
 from domain.history import record_history, record_item_history, record_member_history
 from domain.item_store import insert_item
 from domain.members import add_member, member_row
 from domain.stock import move_stock, record_stock_history
 from extensions import db
-from models import Category, Supplier, User, utcnow
+from models import Category, Supplier, User
 
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"

@@ -11,8 +11,9 @@ from flask import g
 from sqlalchemy import Select, bindparam, exists, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
+from columns import utcnow
 from extensions import db
-from models import Category, History, Membership, Supplier, Team, User, utcnow
+from models import Category, History, Membership, Supplier, Team, User
 
 # Built once: executing a prebuilt statement skips the statement construction
 # and cache-key work that dominates such small writes.

@@ -20,9 +20,10 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from columns import utcnow
 from errors import APIError
 from extensions import db
-from models import IdempotencyKey, utcnow
+from models import IdempotencyKey
 from plumbing.envelope import utc_timestamp
 
 KEY_LIFETIME = timedelta(hours=24)

@@ -25,14 +25,14 @@ from flask import g
 from sqlalchemy import func
 from sqlalchemy.engine import Connection, Row
 
-from columns import fold
+from columns import MAX_ID, fold, utcnow
 from domain import item_queries as queries
 from domain import item_statements as sql
 from domain.item_fields import item_changes, stored_values
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
-from models import MAX_ID, Item, utcnow
+from models import Item
 from plumbing.database import read_only_connection
 from plumbing.pagination import page_metadata, page_window, paginate_rows
 from query_strings import InventoryQuery, PageQuery

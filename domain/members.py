@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from errors import APIError
 from extensions import db
-from models import Membership, Team, User, utcnow
+from models import Membership, Team, User
 
 LAST_ADMIN = "A team needs at least one admin."
 

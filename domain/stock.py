@@ -7,8 +7,7 @@ none is lost and none can take stock below zero. (Reading the quantity in
 Python and writing it back would lose updates: SQLite's driver does not even
 start a transaction before a SELECT.) An absolute count must read before it
 writes, so it locks the item first (see item_edits.lock_item). Both check
-``If-Match`` in the same statement,from models import utcnow
- so a stale version is refused atomically.
+``If-Match`` in the same statement, so a stale version is refused atomically.
 """
 
 from datetime import datetime
@@ -17,10 +16,10 @@ from typing import Any
 from flask import g
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from domain.history import record_item_history
 from domain.item_edits import lock_item, why_not_changed
 from domain.item_store import add_movement, add_to_quantity, set_quantity
-from models import utcnow
 
 
 def move_stock(

@@ -23,9 +23,10 @@ from flask import g
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from errors import APIError
 from extensions import db
-from models import Category, Item, Membership, Supplier, Team, User, utcnow
+from models import Category, Item, Membership, Supplier, Team, User
 from plumbing.database import read_only_connection
 
 TEAM_NOT_FOUND = "Team not found."

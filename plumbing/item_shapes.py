@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from models import ITEM_STATUSES, MOVEMENT_REASONS
+from field_types import ITEM_STATUSES, MOVEMENT_REASONS
 from plumbing.response_shapes import (
     Changes,
     Message,

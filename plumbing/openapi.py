@@ -19,10 +19,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule, parse_converter_args
 
+from columns import MAX_ID
 from errors import HTTP_MESSAGES
-from models import (
-    MAX_ID,
-)
 from plumbing.error_examples import (
     BAD_BODY,
     BAD_QUERY,

@@ -12,11 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import (
-    ACTION_TYPES,
-    ENTITY_TYPES,
-    SITE_ROLES,
-)
+from field_types import ACTION_TYPES, ENTITY_TYPES, SITE_ROLES
 
 # Every envelope's timestamp, in the examples (real ones are the time of the answer).
 EXAMPLE_TIME = "2026-11-23T18:45:12.345678+00:00"

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from models import TEAM_ROLES
+from field_types import TEAM_ROLES
 from plumbing.response_shapes import Message, Shape, Successful, User
 
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, request, session
 from sqlalchemy.exc import IntegrityError
 from werkzeug.local import LocalProxy
 
+from columns import MAX_ID
 from domain import teams
 from domain.accounts import (
     find_user_by_email,
@@ -25,7 +26,7 @@ from domain.accounts import (
 from domain.history import record_history
 from errors import HTTP_MESSAGES, APIError
 from extensions import bcrypt, db, limiter
-from models import MAX_ID, User
+from models import User
 from plumbing.error_examples import error_example, field_error
 from plumbing.login_limits import count_login_attempt, forget_login_attempts
 from plumbing.operations import documented

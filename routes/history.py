@@ -7,10 +7,11 @@ from flask import Blueprint, g
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from domain.history import team_history_page
 from domain.teams import TEAM_NOT_FOUND, require_member
 from errors import APIError
-from models import History, Team, User, utcnow
+from models import History, Team, User
 from plumbing.database import read_only_connection
 from plumbing.operations import documented
 from plumbing.pagination import page_metadata, page_window, paginate_rows

@@ -13,10 +13,7 @@ from domain.item_fields import item_to_dict
 from domain.teams import require_member
 from errors import APIError
 from extensions import db
-from models import (
-    Category,
-    Supplier,
-)
+from models import Category, Supplier
 from plumbing.error_examples import SKU_TAKEN
 from plumbing.item_shapes import ItemDeleted, ItemList, ItemRead, ItemSaved
 from plumbing.operations import ITEM_WRITE, documented

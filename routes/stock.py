@@ -6,13 +6,14 @@ from flask import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
+from columns import utcnow
 from domain import item_store
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import etag_headers, expected_versions
 from domain.item_fields import item_to_dict
 from domain.stock import count_stock, move_stock, movement_view, record_stock_history
 from extensions import db
-from models import StockMovement, utcnow
+from models import StockMovement
 from plumbing.database import read_only_connection
 from plumbing.error_examples import NOT_ENOUGH_STOCK
 from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult

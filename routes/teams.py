@@ -2,12 +2,12 @@
 
 from flask import Blueprint, g, session
 
+from columns import MAX_ID
 from domain import members, teams
 from domain.accounts import find_user_by_email, find_user_by_username
 from domain.history import record_history, record_member_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID
 from plumbing.error_examples import error_example
 from plumbing.operations import documented
 from plumbing.response_shapes import Message

@@ -3,11 +3,12 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
+from columns import MAX_ID
 from domain.accounts import LastAdminError, change_site_role, user_view
 from domain.history import record_history
 from errors import APIError
 from extensions import db
-from models import MAX_ID, User
+from models import User
 from plumbing.error_examples import error_example
 from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate

@@ -2,18 +2,10 @@
 
 from sqlalchemy import select
 
+from columns import utcnow
 from domain.demo_data import DEMO_PASSWORD, DEMO_STAFF_USERNAME, DEMO_TEAM
 from extensions import db
-from models import (
-    Category,
-    History,
-    Item,
-    Membership,
-    StockMovement,
-    Supplier,
-    User,
-    utcnow,
-)
+from models import Category, History, Item, Membership, StockMovement, Supplier, User
 from tests.helpers import AuthActions
 
 

@@ -9,8 +9,9 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
+from columns import utcnow
 from extensions import db
-from models import History, IdempotencyKey, Item, utcnow
+from models import History, IdempotencyKey, Item
 from tests.helpers import PASSWORD, item_payload, live_login
 
 # --- ETag and If-Match -------------------------------------------------------

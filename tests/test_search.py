@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import insert, text
 
+from columns import utcnow
 from domain.item_queries import find_items
 from extensions import db
-from models import Item, ItemTag, Team, User, utcnow
+from models import Item, ItemTag, Team, User
 from plumbing.database import dispose_engines
 from query_strings import InventoryQuery
 from tests.helpers import make_category, make_supplier

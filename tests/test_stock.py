@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from columns import utcnow
 from extensions import db
-from models import History, Item, StockMovement, utcnow
+from models import History, Item, StockMovement
 from tests.helpers import make_supplier
 
 

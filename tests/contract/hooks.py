@@ -24,8 +24,8 @@ import os
 import requests
 import schemathesis
 
+from columns import MAX_ID
 from field_types import BLANK
-from models import MAX_ID
 
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
