@@ -426,3 +426,42 @@ def test_the_teams_migration_moves_every_users_data_into_a_personal_team(
     assert created.get_json()["item_id"] == 5  # 4 was taken before
     with app.app_context():
         dispose_engines()
+
+
+def test_a_fresh_database_gets_no_team_until_someone_registers(migrated_app):
+    # The teams migration gives catalog entries nobody uses to a team; on an
+    # empty database there are none, so it makes no ownerless team either.
+    with migrated_app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM teams")).scalar() == 0
+
+
+def test_catalog_entries_without_any_user_go_to_one_catalog_team(
+    tmp_path, empty_database_url
+):
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", BEFORE_TEAMS]).exit_code == 0
+    insert_rows(
+        app,
+        [
+            f"INSERT INTO {table} (id, name, name_key, search_key, created_at,"
+            f" updated_at) VALUES (1, '{name}', '{name.lower()}', '',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            for table, name in (("categories", "Tools"), ("suppliers", "Acme"))
+        ],
+    )
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.engine.connect() as connection:
+        teams = connection.execute(text("SELECT id, name FROM teams")).all()
+        owners = connection.execute(
+            text(
+                "SELECT team_id FROM categories UNION ALL SELECT team_id FROM suppliers"
+            )
+        ).scalars()
+        assert [tuple(team) for team in teams] == [(teams[0].id, "Catalog")]
+        assert list(owners) == [teams[0].id] * 2
+    with app.app_context():
+        dispose_engines()

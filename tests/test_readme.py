@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from app import create_app
+from plumbing.database import dispose_engines
 from tests.helpers import serve
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -155,10 +157,17 @@ def test_the_readme_has_console_examples():
 
 
 @pytest.fixture
-def sqlite_server(sqlite_app):
-    """A live server on SQLite and file sessions, the README's setup."""
-    with serve(sqlite_app) as base_url:
+def sqlite_server(sqlite_config):
+    """A live server as ``make run`` starts one: SQLite and file sessions, on a
+    database built by the migrations (``flask db upgrade``), not create_all():
+    the ids in the README's URLs are the ones a reader's server hands out."""
+    app = create_app(sqlite_config)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with serve(app) as base_url:
         yield base_url
+    with app.app_context():
+        dispose_engines()
 
 
 def test_every_console_example_runs_in_order_as_written(sqlite_server, tmp_path):

@@ -109,7 +109,6 @@ def upgrade():
 
 def share_catalog(bind, table: str, item_column: str) -> None:
     """Give each entry of ``table`` to the teams whose items use it."""
-    fallback = fallback_team(bind)
     columns = [
         column["name"]
         for column in sa.inspect(bind).get_columns(table)
@@ -130,7 +129,9 @@ def share_catalog(bind, table: str, item_column: str) -> None:
             .scalars()
             .all()
         )
-        first, *others = teams or [fallback]
+        # Looked up only for an entry no item uses: an empty database gets no
+        # ownerless "Catalog" team.
+        first, *others = teams or [fallback_team(bind)]
         bind.execute(
             sa.text(f"UPDATE {table} SET team_id = :team WHERE id = :entry"),
             {"team": first, "entry": entry_id},
@@ -161,7 +162,11 @@ def fallback_team(bind) -> int:
             " id LIMIT 1"
         )
     ).scalar()
-    if team is None:  # no users at all: the entries still need an owner
+    if team is None:
+        # No users at all: one "Catalog" team owns the entries (with no users
+        # there are no personal teams, so a team already here is that one).
+        team = bind.execute(sa.text("SELECT min(id) FROM teams")).scalar()
+    if team is None:
         team = bind.execute(
             sa.text(
                 "INSERT INTO teams (name, item_count, history_count, created_at)"
