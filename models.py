@@ -67,8 +67,9 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     # How many items and history rows the team has, kept in step in the same
-    # transaction as the rows they count (item_store, domain/history): a full
-    # list or history page needs no COUNT(*).
+    # transaction as the rows they count (items by item_store, history rows by
+    # a trigger, see domain/history.py): a full list or history page needs no
+    # COUNT(*).
     item_count: Mapped[int] = mapped_column(default=0, server_default="0")
     history_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The stock at a glance (the dashboard's home), kept by database triggers

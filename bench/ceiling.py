@@ -100,10 +100,6 @@ def move_with_driver(item_id: int, change: int):
                     now,
                 ),
             )
-            DRIVER_CONNECTION.execute(
-                "UPDATE teams SET history_count = history_count + 1 WHERE id = ?",
-                (TEAM_ID,),
-            )
     finally:
         os.close(lock)
     return {

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import Select, bindparam, exists, insert, select, update
+from sqlalchemy import Select, bindparam, event, exists, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from columns import utcnow
@@ -18,22 +18,6 @@ from models import Category, History, Membership, Supplier, Team, User
 # Built once: executing a prebuilt statement skips the statement construction
 # and cache-key work that dominates such small writes.
 INSERT_HISTORY = insert(History.__table__)
-COUNT_HISTORY = (
-    update(Team.__table__)
-    .where(Team.id == bindparam("team_id"))
-    # Computed by the database (history_count + 1), so concurrent requests
-    # cannot overwrite each other's increments.
-    .values(history_count=Team.history_count + 1)
-)
-# Both in one statement, for PostgreSQL: the count's UPDATE runs as a
-# data-modifying WITH of the INSERT, one round trip instead of two. (SQLite
-# has no such statement, and runs both in-process anyway.)
-INSERT_AND_COUNT_HISTORY = INSERT_HISTORY.add_cte(
-    update(Team.__table__)
-    .where(Team.id == bindparam("counted_team"))
-    .values(history_count=Team.history_count + 1)
-    .cte("counted")
-)
 
 # The team's history count, if the caller is a member (no row otherwise).
 SELECT_HISTORY_COUNT = select(Team.history_count).where(
@@ -139,10 +123,9 @@ def _write_history(
 ) -> None:
     """Write a history row in the current transaction; the caller commits both.
 
-    Prebuilt Core statements on the session's connection: an INSERT and the
-    team's counter update (one statement on PostgreSQL). Under SQLite they run
-    while the transaction holds the write lock, so they are kept cheap (no ORM
-    objects to build or flush).
+    One prebuilt INSERT on the session's connection; the team's history count
+    follows by trigger (below). Under SQLite it runs while the transaction holds
+    the write lock, so it is kept cheap: no ORM object to build or flush.
     """
     entity_type, entity_id, entity_name = subject
     team_id = g.team_id if team_id is None else team_id
@@ -157,9 +140,56 @@ def _write_history(
         "details": details,
         "timestamp": at or utcnow(),
     }
-    connection = db.session.connection()
+    db.session.connection().execute(INSERT_HISTORY, row)
+
+
+# --- The team's history count ------------------------------------------------
+# teams.history_count lets a full history page skip COUNT(*). The database
+# keeps it: a trigger adds each history row to its team's count, or takes it
+# away, in the same transaction. No code path can forget it, and a write sends
+# one statement fewer (make bench measured it; see docs/BENCHMARKS.md).
+
+
+def _count_change(sign: str, row: str) -> str:
+    return (
+        f"UPDATE teams SET history_count = history_count {sign} 1"
+        f" WHERE id = {row}.team_id;"
+    )
+
+
+def create_count_triggers(connection) -> None:
+    """Create the history count's triggers (SQLite or PostgreSQL)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(INSERT_AND_COUNT_HISTORY, {**row, "counted_team": team_id})
+        statements = [
+            "CREATE FUNCTION history_count() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN IF TG_OP = 'INSERT' THEN {_count_change('+', 'NEW')}"
+            f" ELSE {_count_change('-', 'OLD')} END IF; RETURN NULL; END $$",
+            "CREATE TRIGGER history_count AFTER INSERT OR DELETE ON history"
+            " FOR EACH ROW EXECUTE FUNCTION history_count()",
+        ]
     else:
-        connection.execute(INSERT_HISTORY, row)
-        connection.execute(COUNT_HISTORY, {"team_id": team_id})
+        statements = [
+            "CREATE TRIGGER history_count_insert AFTER INSERT ON history"
+            f" BEGIN {_count_change('+', 'NEW')} END",
+            "CREATE TRIGGER history_count_delete AFTER DELETE ON history"
+            f" BEGIN {_count_change('-', 'OLD')} END",
+        ]
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def drop_count_triggers(connection) -> None:
+    """Remove the history count's triggers (the downgrade of their migration)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("DROP TRIGGER history_count ON history")
+        connection.exec_driver_sql("DROP FUNCTION history_count()")
+    else:
+        for name in ("insert", "delete"):
+            connection.exec_driver_sql(f"DROP TRIGGER history_count_{name}")
+
+
+# A table made by create_all() (tests, a first run without migrations) gets the
+# triggers too; a migrated database gets them from its migration.
+@event.listens_for(History.__table__, "after_create")
+def _create_with_the_table(target, connection, **kwargs) -> None:
+    create_count_triggers(connection)

@@ -22,7 +22,6 @@ def break_history_writes(app):
         engine = db.engine
 
     def fail_history_inserts(conn, cursor, statement, parameters, context, many):
-        # On PostgreSQL the INSERT comes after a WITH (the history count).
         if "INSERT INTO HISTORY" in statement.upper():
             raise RuntimeError("history write failed")
 

@@ -176,3 +176,34 @@ def test_the_per_team_history_count_stays_exact(
     body = logged_in.get("/history?per_page=4").get_json()
     assert body["pagination"]["total"] == 12  # register, login, 3 x 3, delete
     assert body["pagination"]["pages"] == 3
+
+
+def test_the_history_count_is_kept_by_the_database(app, logged_in):
+    # A trigger counts every history row, however it is written or removed
+    # (a script, a cascade): the API writes one INSERT and nothing else.
+    from sqlalchemy import delete, insert, select
+
+    from columns import utcnow
+    from models import Team
+
+    def kept_count() -> int:
+        with app.app_context():
+            return db.session.scalar(select(Team.history_count))
+
+    assert kept_count() == 2  # register, login
+    with app.app_context():
+        team_id, user_id = db.session.execute(
+            select(History.team_id, History.user_id).limit(1)
+        ).one()
+        row = {"team_id": team_id, "user_id": user_id, "entity_type": "user"}
+        db.session.execute(
+            insert(History),
+            [row | {"action_type": "login", "timestamp": utcnow()}] * 3,
+        )
+        db.session.commit()
+    assert kept_count() == 5
+    with app.app_context():
+        db.session.execute(delete(History).where(History.action_type == "login"))
+        db.session.commit()
+    assert kept_count() == 1
+    assert logged_in.get("/history").get_json()["pagination"]["total"] == 1

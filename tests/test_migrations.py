@@ -419,11 +419,60 @@ def test_the_teams_migration_moves_every_users_data_into_a_personal_team(
         "name": "carol's inventory",
         "role": "admin",
     }
-    assert client.get("/history").get_json()["pagination"]["total"] == 2
+    # Her two rows and this login: counted afresh by the history count's
+    # migration, whatever the old counter said (1 here).
+    assert client.get("/history").get_json()["pagination"]["total"] == 3
     created = client.post(
         "/inventory", json={"item_name": "New", "quantity": 1, "price": 1}
     )
     assert created.get_json()["item_id"] == 5  # 4 was taken before
+    with app.app_context():
+        dispose_engines()
+
+
+def test_the_history_count_migration_recounts_and_then_counts_by_trigger(
+    tmp_path, empty_database_url
+):
+    # A database from before the trigger, whose kept count is off (as if a row
+    # had been written without it): the migration recounts, then the database
+    # counts every row added or removed, however it is written.
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "c3d4e5f6a7b8"]).exit_code == 0
+    client = app.test_client()
+    AuthActions(client).register_and_login("old")  # register and login: 2 rows
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("UPDATE teams SET history_count = 40"))
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+    def kept_and_counted():
+        with app.app_context(), db.engine.connect() as connection:
+            return tuple(
+                connection.execute(
+                    text(
+                        "SELECT history_count, (SELECT count(*) FROM history"
+                        " WHERE history.team_id = teams.id) FROM teams"
+                    )
+                ).one()
+            )
+
+    assert kept_and_counted() == (2, 2)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO history (team_id, user_id, action_type, entity_type,"
+                " timestamp) SELECT id, id, 'login', 'user', CURRENT_TIMESTAMP"
+                " FROM teams"
+            )
+        )
+    assert kept_and_counted() == (3, 3)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM history WHERE action_type = 'register'"))
+    assert kept_and_counted() == (2, 2)
+    assert client.get("/history").get_json()["pagination"]["total"] == 2
     with app.app_context():
         dispose_engines()
 
