@@ -51,6 +51,17 @@ def migrated_app(tmp_path, empty_database_url):
         dispose_engines()
 
 
+def app_at(tmp_path, database_url: str, revision: str):
+    """An app, and its CLI runner, whose database the migrations brought to
+    ``revision``: a database of that schema, for a later migration to meet."""
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", revision]).exit_code == 0
+    return app, runner
+
+
 def expression_index_names() -> set[str]:
     return {
         index.name
@@ -114,11 +125,7 @@ def test_downgrading_past_teams_refuses_and_changes_nothing(migrated_app):
 
 
 def test_downgrade_from_before_teams_removes_everything(tmp_path, empty_database_url):
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", BEFORE_TEAMS]).exit_code == 0
+    app, runner = app_at(tmp_path, empty_database_url, BEFORE_TEAMS)
     result = runner.invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -131,11 +138,7 @@ def test_the_counter_migrations_start_from_the_existing_rows(
 ):
     # A database from before the counters: its users already have items and
     # history, which the new columns must count from the start.
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "320e43a2f49a"]).exit_code == 0
+    app, runner = app_at(tmp_path, empty_database_url, "320e43a2f49a")
     with app.app_context(), db.engine.begin() as connection:
         connection.execute(
             text(
@@ -173,12 +176,7 @@ def test_the_counter_migrations_start_from_the_existing_rows(
 
 def database_before_folding(tmp_path, empty_database_url):
     """An app whose database is at the revision before the folded keys."""
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "5c1f0a7d9e21"]).exit_code == 0
-    return app, runner
+    return app_at(tmp_path, empty_database_url, "5c1f0a7d9e21")
 
 
 def insert_rows(app, statements: list[str]) -> None:
@@ -299,11 +297,7 @@ def test_the_teams_migration_moves_every_users_data_into_a_personal_team(
     # A database of the schema before teams: alice (7) and carol (9) share the
     # global category "Tools"; "Paint" is alice's alone; nobody uses "Unused";
     # boss (8) is the site admin.
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", BEFORE_TEAMS]).exit_code == 0
+    app, runner = app_at(tmp_path, empty_database_url, BEFORE_TEAMS)
     with app.app_context():
         password_hash = bcrypt.generate_password_hash(PASSWORD).decode()
     now = "CURRENT_TIMESTAMP"
@@ -436,11 +430,7 @@ def test_the_history_count_migration_recounts_and_then_counts_by_trigger(
     # A database from before the trigger, whose kept count is off (as if a row
     # had been written without it): the migration recounts, then the database
     # counts every row added or removed, however it is written.
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "c3d4e5f6a7b8"]).exit_code == 0
+    app, runner = app_at(tmp_path, empty_database_url, "c3d4e5f6a7b8")
     client = app.test_client()
     AuthActions(client).register_and_login("old")  # register and login: 2 rows
     with app.app_context(), db.engine.begin() as connection:
@@ -487,11 +477,7 @@ def test_a_fresh_database_gets_no_team_until_someone_registers(migrated_app):
 def test_catalog_entries_without_any_user_go_to_one_catalog_team(
     tmp_path, empty_database_url
 ):
-    app = create_app(
-        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": empty_database_url}
-    )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", BEFORE_TEAMS]).exit_code == 0
+    app, runner = app_at(tmp_path, empty_database_url, BEFORE_TEAMS)
     insert_rows(
         app,
         [
