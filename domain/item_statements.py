@@ -1,12 +1,15 @@
 """The Core statements on items, tags and ledger rows: built once, run by item_store.
 
-Built at import, because a statement built per request costs SQLAlchemy a
-cache key each time; every value is a bound parameter item_store fills in.
+Built at import (an edit's UPDATE once per set of columns it writes), because
+a statement built per request costs SQLAlchemy a cache key each time; every
+value is a bound parameter item_store fills in.
 """
 
+import functools
 from typing import Any
 
 from sqlalchemy import (
+    Update,
     bindparam,
     delete,
     exists,
@@ -79,22 +82,6 @@ ITEM_COLUMNS = (
     _name_of(Supplier),
 )
 
-# The columns a client can change, as stored (prices in cents, metadata JSON).
-EDITABLE_COLUMNS = (
-    "item_name",
-    "description",
-    "quantity",
-    "price_cents",
-    "sku",
-    "category_id",
-    "supplier_id",
-    "cost_price_cents",
-    "reorder_level",
-    "status",
-    "expiry_date",
-    "metadata",
-)
-
 SELECT_ITEM = select(*ITEM_COLUMNS).where(
     items.c.id == bindparam("item_id"),
     items.c.team_id == bindparam("team"),
@@ -127,20 +114,25 @@ INSERT_ITEM = insert(items).returning(
     _name_of(Category, inserted=True),
     _name_of(Supplier, inserted=True),
 )
-# Writes every editable column, and the search key made from them; the caller
-# holds the row's lock (item_edits.lock_item), so columns it did not change are
-# written back as they are.
-WRITE_ITEM = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"))
-    .values(
-        {
-            column: bindparam(f"new_{column}")
-            for column in (*EDITABLE_COLUMNS, "search_key")
-        }
+
+
+@functools.cache
+def write_item(columns: tuple[str, ...]) -> Update:
+    """Build (once per set of columns) the UPDATE writing ``columns`` of an item.
+
+    An edit writes only the columns it changes: every column written costs
+    the indexes that contain it, and a stock total's column fires the totals
+    trigger, even when its value stays the same. The caller holds the row's
+    lock (item_edits.lock_item).
+    """
+    return (
+        update(items)
+        .where(items.c.id == bindparam("item_id"))
+        .values({column: bindparam(f"new_{column}") for column in columns})
+        .returning(*ITEM_COLUMNS)
     )
-    .returning(*ITEM_COLUMNS)
-)
+
+
 DELETE_ITEM = delete(items).where(items.c.id == bindparam("item_id"))
 # The team's item count (teams.item_count), changed in the same transaction,
 # by its admins only: a create runs it first, as its permission check.

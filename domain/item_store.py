@@ -122,17 +122,21 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
 
 
 def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list]]:
-    """Change a locked item's ``fields``; return it as stored and what changed."""
+    """Change a locked item's ``fields``; return it as stored and what changed.
+
+    Only the columns that change are written (and the search key, when a
+    searched field is among them); an edit that changes nothing writes none.
+    """
     changes = item_changes(locked, fields)
-    values = {
-        column: getattr(locked, _attribute(column)) for column in sql.EDITABLE_COLUMNS
-    }
-    values.update(stored_values(fields))
-    values["search_key"] = Item.search_key_for(values)
+    if not changes:
+        return locked, changes
+    values = stored_values({field: fields[field] for field in changes})
+    if any(field in changes for field in Item.SEARCHED_FIELDS):
+        current = {field: getattr(locked, field) for field in Item.SEARCHED_FIELDS}
+        values["search_key"] = Item.search_key_for(current | values)
     parameters = {f"new_{column}": value for column, value in values.items()}
-    item = (
-        connection().execute(sql.WRITE_ITEM, {"item_id": locked.id, **parameters}).one()
-    )
+    statement = sql.write_item(tuple(sorted(values)))
+    item = connection().execute(statement, {"item_id": locked.id, **parameters}).one()
     if "metadata" in changes:
         _write_tags(item.id, values["metadata"]["tags"], replace=True)
     return item, changes
@@ -143,10 +147,6 @@ def delete_item(locked: Row) -> None:
     connection().execute(sql.DELETE_ITEM, {"item_id": locked.id})
     counted = {"team": locked.team_id, "caller": g.user_id, "delta": -1}
     connection().execute(sql.COUNT_ITEMS, counted)
-
-
-def _attribute(column: str) -> str:
-    return "metadata_" if column == "metadata" else column
 
 
 def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:

@@ -270,3 +270,45 @@ def test_a_page_of_history_is_one_statement_with_its_count(app, client, logged_i
     assert past_the_end.get_json()["history"] == []
     assert past_the_end.get_json()["pagination"]["total"] == 3
     assert len(statements) == 2  # no row to carry the count: read on its own
+
+
+def updated_columns(statement: str) -> set[str]:
+    """The columns an UPDATE ... SET ... statement writes."""
+    set_list = statement.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    return {assignment.split("=")[0].strip() for assignment in set_list.split(",")}
+
+
+def test_an_edit_writes_only_the_columns_it_changes(app, client, logged_in):
+    # Every column written costs its indexes (and a stock total's column fires
+    # the totals trigger) even when its value stays the same.
+    item = make_item(client, quantity=5)
+    body = {"item_name": item["item_name"], "quantity": 5, "description": "New"}
+    with recorded_statements(app) as (statements, _):
+        response = client.put(f"/inventory/{item['id']}", json=body)
+    assert response.status_code == 200
+    assert response.get_json()["item"]["description"] == "New"
+    updates = [sql for sql, _ in statements if statement_kind(sql) == "UPDATE"]
+    _lock, write = updates  # the lock's version bump, then the edit
+    assert updated_columns(write) == {"description", "search_key", "updated_at"}
+    # The search key was rebuilt from the new description with the rest.
+    found = client.get("/inventory?q=new").get_json()["items"]
+    assert [found_item["id"] for found_item in found] == [item["id"]]
+
+    with recorded_statements(app) as (statements, _):
+        client.patch(f"/inventory/{item['id']}", json={"price": 12.5})
+    write = [sql for sql, _ in statements if statement_kind(sql) == "UPDATE"][-1]
+    assert updated_columns(write) == {"price_cents", "updated_at"}
+
+
+def test_an_edit_that_changes_nothing_writes_only_the_lock(app, client, logged_in):
+    item = make_item(client)
+    with recorded_statements(app) as (statements, _):
+        response = client.patch(
+            f"/inventory/{item['id']}", json={"item_name": item["item_name"]}
+        )
+    assert response.status_code == 200
+    kinds = [statement_kind(sql) for sql, _ in statements]
+    assert kinds.count("UPDATE") == 1  # the lock's version bump
+    after = response.get_json()["item"]
+    assert after["version"] == item["version"] + 1
+    assert client.get(f"/inventory/{item['id']}").get_json()["item"] == after
