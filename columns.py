@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Text, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, Text, TypeDecorator, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 # Largest id an INTEGER column holds on every database we support (PostgreSQL's
@@ -52,6 +52,16 @@ class UTCDateTime(TypeDecorator):
 def team_column() -> Mapped[int]:
     """The team that owns a row: deleting the team deletes the row."""
     return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+
+
+def partial(condition: str) -> dict[str, Any]:
+    """An index's WHERE, on both databases: only the rows that meet it are in it.
+
+    An index holds only the rows a query can look for: none of the items
+    without an expiry date, a category or a supplier (most of them), so
+    creating such an item writes none of those indexes.
+    """
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 def fold(text: str) -> str:

@@ -12,11 +12,18 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from columns import NEVER_REUSE_IDS, Searchable, UTCDateTime, fold, team_column, utcnow
+from columns import (
+    NEVER_REUSE_IDS,
+    Searchable,
+    UTCDateTime,
+    fold,
+    partial,
+    team_column,
+    utcnow,
+)
 from extensions import bcrypt, db
 
 
@@ -215,21 +222,31 @@ class Item(Searchable, db.Model):
         Index("ix_inventory_team_price", "team_id", "price_cents", "id"),
         Index("ix_inventory_team_created", "team_id", "created_at", "id"),
         Index("ix_inventory_team_updated", "team_id", "updated_at", "id"),
-        Index("ix_inventory_team_expiry", "team_id", "expiry_date", "id"),
+        Index(
+            "ix_inventory_team_expiry",
+            *("team_id", "expiry_date", "id"),
+            **partial("expiry_date IS NOT NULL"),
+        ),
         # Only the items at or below their reorder level: the low-stock alerts
         # and the home page read these few, however many items a team has.
         Index(
             "ix_inventory_team_low_stock",
-            "team_id",
-            "status",
-            "id",
-            sqlite_where=text("quantity <= reorder_level"),
-            postgresql_where=text("quantity <= reorder_level"),
+            *("team_id", "status", "id"),
+            **partial("quantity <= reorder_level"),
         ),
         # Led by the catalog id: serves both the catalog's "how many items use
-        # this?" and a team's filter by category or supplier.
-        Index("ix_inventory_category_team", "category_id", "team_id"),
-        Index("ix_inventory_supplier_team", "supplier_id", "team_id"),
+        # this?" and a team's filter by category or supplier. Partial, like the
+        # expiry's: an item without one is in neither (see columns.partial).
+        Index(
+            "ix_inventory_category_team",
+            *("category_id", "team_id"),
+            **partial("category_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_inventory_supplier_team",
+            *("supplier_id", "team_id"),
+            **partial("supplier_id IS NOT NULL"),
+        ),
         NEVER_REUSE_IDS,
     )
 

@@ -500,3 +500,20 @@ def test_catalog_entries_without_any_user_go_to_one_catalog_team(
         assert list(owners) == [teams[0].id] * 2
     with app.app_context():
         dispose_engines()
+
+
+def test_the_optional_columns_indexes_hold_only_the_items_that_have_one(migrated_app):
+    # An item without an expiry date, a category or a supplier (most of them)
+    # is in none of these indexes: creating it writes three B-trees fewer.
+    with migrated_app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        else:
+            query = "SELECT indexname, indexdef FROM pg_indexes"
+        definitions = dict(connection.execute(text(query)).all())
+    for name, column in (
+        ("ix_inventory_team_expiry", "expiry_date"),
+        ("ix_inventory_category_team", "category_id"),
+        ("ix_inventory_supplier_team", "supplier_id"),
+    ):
+        assert f"WHERE {column} IS NOT NULL" in definitions[name].replace("(", "")

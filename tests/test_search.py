@@ -196,6 +196,7 @@ QUERIES = [
     {"status": "active", "min_quantity": "10", "max_quantity": "20"},
     {"min_price": "5", "max_price": "50", "sort": "price"},
     {"tag": "bulk", "sort": "-quantity"},
+    {"expires_before": "2030-01-01"},
 ]
 
 
