@@ -1,7 +1,7 @@
 """``make bench BASE=<ref>``: the base commit's checkout, and the comparison's sums.
 
-bench/run.py measures every scenario for the base and the current tree in one
-run; this module checks the base out into a temporary git worktree, picks each
+bench/against_base.py measures every scenario for the base and the current tree
+in one run; this module checks the base out into a temporary git worktree, picks each
 side's figure from its rounds, and says which changes count as a loss.
 ``tests/test_bench.py`` checks both without timing anything.
 """

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from bench.csv_import import PASSWORD
-from bench.run import READS, WRITES, empty_database
+from bench.scenarios import READS, WRITES
+from bench.servers import empty_database
 
 REQUESTS = {"page": 150, "other": 400}
 WARM_UP = 30

@@ -112,7 +112,7 @@ def count(
 
 
 def main() -> None:
-    from bench.run import READS, WRITES
+    from bench.scenarios import READS, WRITES
 
     base, database_url, redis_url, cookie, max_id = sys.argv[1:6]
     for name, method, path, body in READS + WRITES:

@@ -26,13 +26,11 @@ from pathlib import Path
 
 from bench import in_process
 from bench.round_trips import count as count_round_trips
-from bench.run import (
+from bench.scenarios import READS, SIZES, WRITES
+from bench.servers import (
     API,
     GUNICORN_CONF,
-    READS,
     ROOT,
-    SIZES,
-    WRITES,
     gunicorn,
     interleaved,
     prepare_instance,

@@ -1,0 +1,271 @@
+"""What every bench run is made of: its settings, the servers, the seeding, wrk.
+
+bench/run.py (``make bench``), bench/against_base.py (``make bench BASE=``) and
+bench/scale_out.py start the API, the floor and the seed-000 reference under
+gunicorn with these settings, seed them over HTTP and drive them with wrk.
+"""
+
+import json
+import os
+import runpy
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import requests
+
+from bench.compare import best
+from bench.csv_import import (
+    register_and_log_in,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+API = "app:create_app()"
+SEED_API = "bench.seed_api:app"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+GUNICORN_CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+# The floor, the ceiling and the API run with the same number of workers: the
+# one gunicorn.conf.py picks for the database under test, unless set.
+WORKERS = os.environ.get("WEB_CONCURRENCY") or str(
+    GUNICORN_CONF["default_workers"](DATABASE_URL)
+)
+THREADS = str(GUNICORN_CONF["threads"])
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(
+    app: str, env: dict[str, str], log: Path, root: Path = ROOT, workers: str = WORKERS
+):
+    """Run ``app`` from ``root`` under its gunicorn.conf.py; yield its base URL.
+
+    The worker and thread counts are forced through the environment, so a base
+    checkout (``--base``) runs with the same settings as the current tree even
+    where its gunicorn.conf.py differs; its worker class stays its own code.
+    """
+    port = free_port()
+    env = os.environ | env
+    env |= {
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": workers,
+        "GUNICORN_THREADS": THREADS,
+        # One connection per request, as clients behind a proxy arrive: with
+        # keep-alive, each of wrk's 16 connections stays with the worker that
+        # accepted it, and an uneven split (say 12 and 4) halves or doubles a
+        # scenario's throughput from one measurement to the next.
+        "GUNICORN_KEEPALIVE": "0",
+    }
+    with open(log, "ab") as log_file:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app],
+            cwd=root,
+            env=env,
+            stdout=log_file,
+            stderr=log_file,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                tail = log.read_text(errors="replace").splitlines()[-15:]
+                raise RuntimeError(
+                    f"{app} in {root} did not start:\n" + "\n".join(tail)
+                )
+            try:
+                probe = base + ("/health" if app in (API, SEED_API) else "/item")
+                if requests.get(probe, timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass  # not listening, or a worker still booting
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def seed(base: str, items: int) -> tuple[str, int]:
+    """Register and log in "bench", create ``items`` items; return cookie and max id."""
+    cookie = register_and_log_in(base, "bench")
+
+    def create(number: int) -> int:
+        response = requests.post(
+            f"{base}/inventory",
+            json={
+                "item_name": f"Item {number}",
+                "quantity": 500,
+                "price": 9.99,
+                "sku": f"SKU-{number}",
+                "metadata": {"tags": ["bench"]},
+            },
+            headers={"Cookie": cookie},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()["item_id"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = list(pool.map(create, range(items)))
+    return cookie, max(ids)
+
+
+def wrk(
+    base: str, method: str, path: str, body: str | None, cookie: str | None, max_id: int
+) -> dict:
+    env = os.environ | {
+        "BENCH_METHOD": method,
+        "BENCH_PATH": path,
+        "BENCH_ID_MIN": "1",
+        "BENCH_ID_MAX": str(max_id),
+        "BENCH_COOKIE": cookie or "",
+    }
+    if body:
+        env["BENCH_BODY"] = body
+    else:
+        env.pop("BENCH_BODY", None)
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "request.lua"),
+            base + path.replace("{id}", "1"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def add_history_rows(database: Path, total: int) -> None:
+    """Top the history table up to ``total`` rows (the bench user's own).
+
+    Works on the schema before teams too, for a base commit (--base).
+    """
+    connection = sqlite3.connect(database)
+    (existing,) = connection.execute("SELECT count(*) FROM history").fetchone()
+    (user_id,) = connection.execute(
+        "SELECT id FROM users WHERE username = 'bench'"
+    ).fetchone()
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(history)")}
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if "team_id" in columns:
+        (team_id,) = connection.execute(
+            "SELECT team_id FROM memberships WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        owner, owner_column, counted = team_id, "team_id", "teams"
+    else:
+        owner, owner_column, counted = user_id, None, "users"
+    rows = (
+        (*((owner,) if owner_column else ()), user_id, "stock", "item",
+         1 + n % 1000, f"Item {n % 1000}", now)
+        for n in range(total - existing)
+    )  # fmt: skip
+    prefix = f"{owner_column}, " if owner_column else ""
+    marks = "?, " if owner_column else ""
+    connection.executemany(
+        f"INSERT INTO history ({prefix}user_id, action_type, entity_type,"
+        f" entity_id, entity_name, timestamp) VALUES ({marks}?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    # Keep the count exact, as record_history() does: the team's (the user's
+    # before teams).
+    key = "team_id" if owner_column else "user_id"
+    connection.execute(
+        f"UPDATE {counted} SET history_count = (SELECT count(*) FROM history"
+        f" WHERE history.{key} = {counted}.id) WHERE id = ?",
+        (owner,),
+    )
+    connection.commit()
+    connection.close()
+
+
+def prepare_instance(
+    instance: Path, root: Path = ROOT, database_url: str = DATABASE_URL
+) -> dict[str, str]:
+    """Build an empty schema by ``root``'s migrations; return the API's environment."""
+    env = {
+        "APP_ENV": "development",
+        "SECRET_KEY": "bench",
+        "INSTANCE_PATH": str(instance),
+        "FLASK_RATELIMIT_ENABLED": "false",
+        "FLASK_BCRYPT_LOG_ROUNDS": "4",
+        # Always explicit, so that a DATABASE_URL in .env is never benchmarked.
+        "DATABASE_URL": database_url or f"sqlite:///{instance / 'inventory.db'}",
+        "SESSION_TYPE": "cachelib",  # bench/scale_out.py sets redis
+    }
+    # A fresh schema for each size (a SQLite file is new anyway). The teams
+    # migration refuses to downgrade, so the old schema is dropped whole.
+    if database_url:
+        empty_database(database_url)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=root,
+        env=os.environ | env,
+        check=True,
+        capture_output=True,
+    )
+    return env
+
+
+def empty_database(url: str) -> None:
+    """Drop every table, sequence and function of PostgreSQL's public schema."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+def target_checker() -> tuple[list[str], Callable[[bool, str], None]]:
+    """Return the missed targets' list and ``require``, which prints each target
+    as [ok] or [FAIL] and adds the missed ones to that list."""
+    failures: list[str] = []
+
+    def require(condition: bool, text: str) -> None:
+        print(f"  [{'ok' if condition else 'FAIL'}] {text}")
+        if not condition:
+            failures.append(text)
+
+    return failures, require
+
+
+def interleaved(sides: dict, method: str, path: str, body: str | None) -> dict:
+    """Measure each side ROUNDS times, alternating; return each side's best round.
+
+    ``sides`` maps a name to (url, cookie, max id, path or None for ``path``).
+    The order flips every round (A B, B A, ...), so a machine that slows down
+    or speeds up during the scenario weighs on every side alike.
+    """
+    rounds = {name: [] for name in sides}
+    order = list(sides)
+    for _ in range(ROUNDS):
+        for name in order:
+            url, cookie, max_id, own_path = sides[name]
+            result = wrk(url, method, own_path or path, body, cookie, max_id)
+            rounds[name].append(result)
+        order.reverse()
+    return {name: best(results) for name, results in rounds.items()}
