@@ -3,16 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    func,
-)
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from columns import (
