@@ -23,7 +23,7 @@ from flask import g
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
-from columns import utcnow
+from columns import MAX_ID, utcnow
 from errors import APIError
 from extensions import db
 from models import Category, Item, Membership, Supplier, Team, User
@@ -142,6 +142,8 @@ def personal_team_name(username: str) -> str:
 
 def find_team(team_id: int) -> tuple[Team, str]:
     """Return a team the caller belongs to and their role; else 404 as if missing."""
+    if team_id > MAX_ID:  # no such id can exist, and the database would overflow
+        raise APIError(404, TEAM_NOT_FOUND)
     role = db.session.execute(
         SELECT_ROLE, {"team_id": team_id, "user_id": g.user_id}
     ).scalar()

@@ -646,3 +646,26 @@ def test_history_filters_by_actor(logged_in, bob, shop, actor, expected):
     assert {row["username"] for row in rows} == expected
     if expected:
         assert rows  # the filter selects rows, not just an empty page
+
+
+BEYOND_ANY_ID = "8165636397248286818304"  # more digits than any id column holds
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/teams/{id}", None),
+        ("PATCH", "/teams/{id}", {"name": "Renamed"}),
+        ("DELETE", "/teams/{id}", None),
+        ("POST", "/teams/{id}/switch", None),
+        ("POST", "/teams/{id}/members", {"username": "alice", "role": "staff"}),
+        ("PATCH", "/teams/{id}/members/1", {"role": "staff"}),
+        ("DELETE", "/teams/{id}/members/1", None),
+    ],
+)
+def test_a_team_id_beyond_any_id_is_a_missing_team(logged_in, method, path, body):
+    # Found by Schemathesis: the database refused to compare such a number
+    # (SQLite: "Python int too large") and the answer was a 500.
+    response = logged_in.open(path.format(id=BEYOND_ANY_ID), method=method, json=body)
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "Team not found."
