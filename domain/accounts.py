@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from domain.history import record_history
+from domain.members import run_keeping_an_admin
 from domain.teams import create_team, personal_team_name
 from extensions import db
 from models import Team, User
@@ -58,25 +59,9 @@ def change_site_role(user: User, role: str) -> dict[str, list[Any]]:
     if role == old_role:
         return {}
     if old_role == "admin":
-        # Lock the admin rows first (PostgreSQL; SQLite ignores it and runs
-        # writes one at a time) so two admins demoting each other at once
-        # queue up. The demotion itself is one conditional statement, so no
-        # other write can slip in between the check and the change.
-        db.session.execute(
-            select(User.id).where(User.role == "admin").with_for_update()
-        )
-        other_admins = (
-            select(func.count())
-            .select_from(User)
-            .where(User.role == "admin", User.id != user.id)
-            .scalar_subquery()
-        )
-        demoted = db.session.execute(
-            update(User)
-            .where(User.id == user.id, User.role == "admin", other_admins > 0)
-            .values(role=role)
-        )
-        if demoted.rowcount == 0:
+        demote = update(User).values(role=role)
+        admins = User.role == "admin"
+        if not run_keeping_an_admin(demote, User, User.id == user.id, admins):
             raise LastAdminError(f"{user.username} is the last admin.")
     user.role = role
     return {"role": [old_role, role]}

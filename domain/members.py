@@ -94,10 +94,7 @@ def _run_on_member(membership: Membership, change) -> None:
     """Run ``change`` (an UPDATE or DELETE) on one membership row.
 
     When the member is an admin, the change happens only if the team keeps
-    another admin, else LastTeamAdminError. The team's admin rows are locked
-    first (PostgreSQL; SQLite runs writes one at a time anyway), so two admins
-    demoting each other at once queue up, and the check and the change are one
-    statement: nothing can slip in between.
+    another admin, else LastTeamAdminError.
     """
     this_member = (Membership.team_id == membership.team_id) & (
         Membership.user_id == membership.user_id
@@ -108,18 +105,27 @@ def _run_on_member(membership: Membership, change) -> None:
     team_admins = (Membership.team_id == membership.team_id) & (
         Membership.role == "admin"
     )
-    db.session.execute(select(Membership.user_id).where(team_admins).with_for_update())
-    other_admins = (
-        select(func.count())
-        .select_from(Membership)
-        .where(team_admins, Membership.user_id != membership.user_id)
-        .scalar_subquery()
-    )
-    changed = db.session.execute(
-        change.where(this_member, Membership.role == "admin", other_admins > 0)
-    )
-    if changed.rowcount == 0:
+    if not run_keeping_an_admin(change, Membership, this_member, team_admins):
         raise LastTeamAdminError(LAST_ADMIN)
+
+
+def run_keeping_an_admin(change, model, this_row, admins) -> bool:
+    """Run ``change`` (an UPDATE or DELETE of ``model``) on the admin row
+    ``this_row`` picks, only if another row of ``admins`` remains.
+
+    Return whether it ran. The rule of both kinds of role: a team keeps a team
+    admin (above), the installation a site admin (accounts.change_site_role).
+    The admin rows are locked first (PostgreSQL; SQLite runs writes one at a
+    time anyway), so two admins demoting each other at once queue up, and the
+    check and the change are one statement: nothing can slip in between.
+    """
+    primary_key = model.__table__.primary_key.columns
+    db.session.execute(select(*primary_key).where(admins).with_for_update())
+    other_admins = (
+        select(func.count()).select_from(model).where(admins, ~this_row)
+    ).scalar_subquery()
+    changed = db.session.execute(change.where(this_row, admins, other_admins > 0))
+    return changed.rowcount > 0
 
 
 def member_view(member) -> dict[str, Any]:
