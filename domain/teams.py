@@ -53,11 +53,10 @@ def team_role(in_transaction: bool = False) -> str | None:
         if g.user_id is not None and g.team_id is not None:
             parameters = {"team_id": g.team_id, "user_id": g.user_id}
             if in_transaction:
-                result = db.session.connection().execute(SELECT_ROLE, parameters)
-                g.team_role = result.scalar()
+                connection = db.session.connection()
             else:
-                result = read_only_connection().execute(SELECT_ROLE, parameters)
-                g.team_role = result.scalar()
+                connection = read_only_connection()
+            g.team_role = connection.execute(SELECT_ROLE, parameters).scalar()
     return g.team_role
 
 
