@@ -43,11 +43,6 @@ def connection() -> Connection:
     return db.session.connection()
 
 
-def find_item(item_id: int) -> Row | None:
-    """Return the team's item as this transaction sees it (None: not the team's)."""
-    return _select_item(connection(), item_id)
-
-
 def read_item(item_id: int) -> Row | None:
     """Return the team's item, for a view that only reads (None: not the team's).
 
