@@ -1,11 +1,11 @@
-"""What the models are built from: id rules, UTC times, the team column, folded keys."""
+"""What the models are built from: id rules, UTC times, shared columns, folded keys."""
 
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Text, TypeDecorator, event, text
+from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 # Largest id an INTEGER column holds on every database we support (PostgreSQL's
@@ -114,3 +114,31 @@ class Searchable:
 @event.listens_for(Searchable, "before_update", propagate=True)
 def _refresh_keys(mapper, connection, target: Searchable) -> None:
     target.refresh_keys()
+
+
+class CatalogEntry(Searchable):
+    """Columns and behaviour shared by categories and suppliers."""
+
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = team_column()
+    name: Mapped[str] = mapped_column(String(100))
+    # The folded name: names are unique in a team ignoring case (indexes in models.py).
+    name_key: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    # The fields a client may set, in the order they appear in responses.
+    EDITABLE_FIELDS: tuple[str, ...] = ("name",)
+
+    @property
+    def history_name(self) -> str:
+        return self.name
+
+    def refresh_keys(self) -> None:
+        """Recompute the folded keys, the name's included."""
+        super().refresh_keys()
+        self.name_key = fold(self.name)

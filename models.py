@@ -3,14 +3,14 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from columns import (
     NEVER_REUSE_IDS,
+    CatalogEntry,
     Searchable,
     UTCDateTime,
-    fold,
     partial,
     team_column,
     utcnow,
@@ -107,34 +107,6 @@ class Membership(db.Model):
     # The primary key serves "is this user in this team?"; this serves "which
     # teams is this user in?".
     __table_args__ = (Index("ix_memberships_user", "user_id", "team_id"),)
-
-
-class CatalogEntry(Searchable):
-    """Columns and behaviour shared by categories and suppliers."""
-
-    __table_args__ = NEVER_REUSE_IDS
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = team_column()
-    name: Mapped[str] = mapped_column(String(100))
-    # The folded name: names are unique in a team ignoring case (indexes below).
-    name_key: Mapped[str] = mapped_column(Text, server_default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
-
-    # The fields a client may set, in the order they appear in responses.
-    EDITABLE_FIELDS: tuple[str, ...] = ("name",)
-
-    @property
-    def history_name(self) -> str:
-        return self.name
-
-    def refresh_keys(self) -> None:
-        """Recompute the folded keys, the name's included."""
-        super().refresh_keys()
-        self.name_key = fold(self.name)
 
 
 class Category(CatalogEntry, db.Model):

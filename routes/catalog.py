@@ -18,12 +18,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from columns import MAX_ID, fold
+from columns import MAX_ID, CatalogEntry, fold
 from domain import item_store
 from domain.history import preview_changes, record_history
 from errors import APIError
 from extensions import db
-from models import CatalogEntry
 from plumbing.error_examples import error_example, field_error
 from plumbing.operations import ADMIN, documented
 from plumbing.pagination import paginate
