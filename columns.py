@@ -5,8 +5,18 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, TypeDecorator, event, text
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 # Largest id an INTEGER column holds on every database we support (PostgreSQL's
 # is 32-bit). Bigger ids cannot exist, and asking the database for one raises
@@ -49,9 +59,24 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def team_column() -> Mapped[int]:
-    """The team that owns a row: deleting the team deletes the row."""
-    return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+def belongs_to(table: str, **options: Any) -> Mapped[int]:
+    """A reference to a row of ``table`` (by id): deleting that row deletes this one."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), **options)
+
+
+def created_column() -> Mapped[datetime]:
+    """When the row was inserted."""
+    return mapped_column(UTCDateTime, default=utcnow)
+
+
+def updated_column() -> Mapped[datetime]:
+    """When the row last changed: set on insert and on every ORM update."""
+    return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def kept_total(type_: type[TypeEngine[int]] = Integer) -> Mapped[int]:
+    """A count or sum kept in step with the rows it counts, starting at zero."""
+    return mapped_column(type_, default=0, server_default="0")
 
 
 def partial(condition: str) -> dict[str, Any]:
@@ -122,14 +147,12 @@ class CatalogEntry(Searchable):
     __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = team_column()
+    team_id: Mapped[int] = belongs_to("teams")
     name: Mapped[str] = mapped_column(String(100))
     # The folded name: names are unique in a team ignoring case (indexes in models.py).
     name_key: Mapped[str] = mapped_column(Text, server_default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = updated_column()
 
     # The fields a client may set, in the order they appear in responses.
     EDITABLE_FIELDS: tuple[str, ...] = ("name",)

@@ -10,10 +10,11 @@ from columns import (
     NEVER_REUSE_IDS,
     CatalogEntry,
     Searchable,
-    UTCDateTime,
+    belongs_to,
+    created_column,
+    kept_total,
     partial,
-    team_column,
-    utcnow,
+    updated_column,
 )
 from extensions import bcrypt, db
 
@@ -29,7 +30,7 @@ class User(db.Model):
     # The site role: "admin" operates the installation (GET /users, role
     # changes, ?all=true). What a user may do in a team is their team role.
     role: Mapped[str] = mapped_column(String(10), default="staff")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_column()
 
     history_type = "user"
 
@@ -64,24 +65,18 @@ class Team(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    # How many items and history rows the team has, kept in step in the same
-    # transaction as the rows they count (items by item_store, history rows by
-    # a trigger, see domain/history.py): a full list or history page needs no
-    # COUNT(*).
-    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    history_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Kept in step with the rows they count, in the same transaction (items by
+    # item_store, history by a trigger in domain/history.py): pages need no COUNT(*).
+    item_count: Mapped[int] = kept_total()
+    history_count: Mapped[int] = kept_total()
     # The stock at a glance (the dashboard's home), kept by database triggers
     # on inventory (domain/stock_totals.py): active items only; values in cents.
-    active_items: Mapped[int] = mapped_column(default=0, server_default="0")
-    out_of_stock_items: Mapped[int] = mapped_column(default=0, server_default="0")
-    low_stock_items: Mapped[int] = mapped_column(default=0, server_default="0")
-    value_at_cost_cents: Mapped[int] = mapped_column(
-        BigInteger, default=0, server_default="0"
-    )
-    value_at_price_cents: Mapped[int] = mapped_column(
-        BigInteger, default=0, server_default="0"
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    active_items: Mapped[int] = kept_total()
+    out_of_stock_items: Mapped[int] = kept_total()
+    low_stock_items: Mapped[int] = kept_total()
+    value_at_cost_cents: Mapped[int] = kept_total(BigInteger)
+    value_at_price_cents: Mapped[int] = kept_total(BigInteger)
+    created_at: Mapped[datetime] = created_column()
 
     history_type = "team"
 
@@ -95,14 +90,10 @@ class Membership(db.Model):
 
     __tablename__ = "memberships"
 
-    team_id: Mapped[int] = mapped_column(
-        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    team_id: Mapped[int] = belongs_to("teams", primary_key=True)
+    user_id: Mapped[int] = belongs_to("users", primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime] = created_column()
 
     # The primary key serves "is this user in this team?"; this serves "which
     # teams is this user in?".
@@ -140,11 +131,11 @@ class Item(Searchable, db.Model):
     __tablename__ = "inventory"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = team_column()
+    team_id: Mapped[int] = belongs_to("teams")
     # Who added the item (the audit view shows it as the owner). No index:
     # nothing looks items up by who added them, and every index is one more
     # to write on each create (make bench measured 5-10%).
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = belongs_to("users")
     item_name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(String(500))
     quantity: Mapped[int] = mapped_column(default=0)
@@ -164,16 +155,13 @@ class Item(Searchable, db.Model):
     # The quantity the item was created with. Every later change of quantity
     # is a row in stock_movements, so quantity == starting_quantity + their sum.
     starting_quantity: Mapped[int] = mapped_column(default=0)
-    # Product metadata (specifications, SEO, care...) lives in a JSON column of
-    # the same row, so it can never fall out of sync with the item. Tags are the
-    # exception: they get their own table so that filtering by tag uses an index.
-    # The column and the API field are "metadata"; in Python it is "metadata_",
-    # because declarative models reserve "metadata" for their table registry.
+    # Product metadata (specifications, SEO, care...) is a JSON column of the
+    # row, so it cannot fall out of sync with the item; tags have a table of their
+    # own so that filtering by tag uses an index. In Python it is "metadata_":
+    # declarative models reserve "metadata" for their table registry.
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = updated_column()
 
     __table_args__ = (
         # One index per sort key, led by the team, so that a page of one
@@ -224,9 +212,7 @@ Index("uq_inventory_team_sku", Item.team_id, func.lower(Item.sku), unique=True)
 class ItemTag(db.Model):
     __tablename__ = "item_tags"
 
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("inventory.id", ondelete="CASCADE"), primary_key=True
-    )
+    item_id: Mapped[int] = belongs_to("inventory", primary_key=True)
     # The tag folded (see fold): filtering by tag ignores case like searches.
     # Folding can triple a length ("ß" is "ss"), hence 150 for 50-character tags.
     tag: Mapped[str] = mapped_column(String(150), primary_key=True)
@@ -241,15 +227,15 @@ class StockMovement(db.Model):
     __tablename__ = "stock_movements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("inventory.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = belongs_to("inventory")
+    user_id: Mapped[int] = belongs_to("users")
     change: Mapped[int]
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(500))
     quantity_before: Mapped[int]
     # The running balance: the item's quantity right after this movement.
     quantity_after: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (
         Index("ix_stock_movements_item", "item_id", "id"),
@@ -264,15 +250,15 @@ class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = team_column()
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = belongs_to("teams")
+    user_id: Mapped[int] = belongs_to("users")
     key: Mapped[str] = mapped_column(String(255))
     # Hash of method, path and body: the same key with another request is a 422.
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int]
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     headers: Mapped[dict[str, str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (
         # Enforced by the database, so two concurrent requests with one key
@@ -290,8 +276,8 @@ class History(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Whose inventory it happened in, and who did it.
-    team_id: Mapped[int] = team_column()
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = belongs_to("teams")
+    user_id: Mapped[int] = belongs_to("users")
     action_type: Mapped[str] = mapped_column(String(20))
     # What it was done to. Deliberately not a foreign key: the record must
     # outlive a deleted item, category, supplier or membership.
@@ -302,7 +288,7 @@ class History(db.Model):
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Extra facts about the action: for stock rows the reason, note and change.
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    timestamp: Mapped[datetime] = created_column()
 
     __table_args__ = (
         # A team's history newest first, and filtered by who did it.
