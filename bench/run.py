@@ -56,8 +56,8 @@ from bench.against_base import compare_with_base
 from bench.csv_import import (
     ImportResult,
     measure_import,
-    percentile,
     register_and_log_in,
+    report_import,
     statuses,
 )
 from bench.scenarios import (
@@ -179,27 +179,6 @@ def report(
         f"  non-2xx {result['non2xx']}  errors {result['socket_errors']}",
         flush=True,
     )
-
-
-def report_import(result: ImportResult) -> None:
-    """Print the import's duration and the single writes' latency around it."""
-    print(
-        f"  {f'import of {result.rows} rows':<34} status {result.status},"
-        f" {result.created} created in {result.seconds:.2f} s"
-        f" ({result.rows_per_second:.0f} rows/s)"
-    )
-    for label, timed in (
-        ("single creates alone", result.alone),
-        ("single creates during the import", result.during),
-    ):
-        failed = sum(n for status, n in statuses(timed).items() if status != 201)
-        print(
-            f"  {label:<34} {len(timed):>5} sent"
-            f"  p50 {percentile(timed, 50) * 1000:7.1f} ms"
-            f"  p99 {percentile(timed, 99) * 1000:7.1f} ms"
-            f"  max {percentile(timed, 100) * 1000:7.1f} ms  non-201 {failed}",
-            flush=True,
-        )
 
 
 def check_targets(
