@@ -6,8 +6,8 @@ writer queue, ``synchronous=FULL``) and none of the API's per-request work: no
 login session, no validation, no hooks, no log line, no idempotency. ``CEILING_DRIVER``
 picks how the statements run:
 
-* ``sqlalchemy``: the API's own functions (``stock.move_stock``,
-  ``record_stock_history``) on its session, as the API runs them;
+* ``sqlalchemy``: the API's own function (``stock.move_stock``, which
+  writes the ledger and history rows too) on its session, as the API runs it;
 * ``sqlite3``: the same SQL written out and run on the sqlite3 driver directly.
 
 ``make bench`` measures the ``sqlalchemy`` variant at each size and reports
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from flask import Flask, g, request
 
 from domain.item_fields import item_to_dict
-from domain.stock import move_stock, movement_view, record_stock_history
+from domain.stock import move_stock, movement_view
 from extensions import db
 from plumbing import database
 
@@ -58,7 +58,6 @@ def move_with_sqlalchemy(item_id: int, change: int):
     # The API's own functions, on the API's session: its transaction exactly.
     g.user_id, g.team_id = OWNER_ID, TEAM_ID
     item, movement = move_stock(item_id, change, "adjustment", None, None)
-    record_stock_history(item, movement)
     db.session.commit()
     return {
         "status": "successful",

@@ -13,7 +13,7 @@ from domain.accounts import find_user_by_email, find_user_by_username, open_acco
 from domain.history import record_history, record_item_history, record_member_history
 from domain.item_store import insert_item
 from domain.members import add_member, member_row
-from domain.stock import move_stock, record_stock_history
+from domain.stock import move_stock
 from extensions import db
 from models import Category, Supplier, User
 
@@ -188,5 +188,4 @@ def _simulate_trading(item: Row, rng: random.Random, now) -> None:
         change = max(change, -item.quantity)  # never sell what is not there
         if change == 0:
             continue
-        item, movement = move_stock(item.id, change, reason, "Demo data", None, when)
-        record_stock_history(item, movement)
+        item, _ = move_stock(item.id, change, reason, "Demo data", None, when)

@@ -4,12 +4,14 @@ Each row belongs to the team the action happened in (``g.team_id`` unless
 given) and names the user who did it.
 """
 
+import functools
 from datetime import datetime
 from typing import Any
 
 from flask import g
 from sqlalchemy import Select, bindparam, event, exists, insert, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection, Result, Row
+from sqlalchemy.sql import Executable
 
 from columns import utcnow
 from extensions import db
@@ -83,7 +85,7 @@ def record_history(
     New entities must be flushed first, for their id.
     """
     subject = (entity.history_type, entity.id, entity.history_name)
-    _write_history(actor_id, action_type, subject, changes, details, at, team_id)
+    _write(history_row(actor_id, action_type, subject, changes, details, at, team_id))
 
 
 def record_member_history(
@@ -96,7 +98,8 @@ def record_member_history(
 ) -> None:
     """Write the history row of a membership change (domain.members.member_row)."""
     subject = ("member", member.user_id, member.username)
-    _write_history(actor_id, action_type, subject, changes, details, at, member.team_id)
+    team_id = member.team_id
+    _write(history_row(actor_id, action_type, subject, changes, details, at, team_id))
 
 
 def record_item_history(
@@ -109,28 +112,22 @@ def record_item_history(
 ) -> None:
     """Write the history row of a change to an item, as item_store returns it."""
     subject = ("item", item.id, item.item_name)
-    _write_history(actor_id, action_type, subject, changes, details, at)
+    _write(history_row(actor_id, action_type, subject, changes, details, at))
 
 
-def _write_history(
+def history_row(
     actor_id: int,
     action_type: str,
     subject: tuple[str, int, str],  # the entity's type, id and name
-    changes: dict[str, list[Any]] | None,
-    details: dict[str, Any] | None,
-    at: datetime | None,
+    changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
     team_id: int | None = None,
-) -> None:
-    """Write a history row in the current transaction; the caller commits both.
-
-    One prebuilt INSERT on the session's connection; the team's history count
-    follows by trigger (below). Under SQLite it runs while the transaction holds
-    the write lock, so it is kept cheap: no ORM object to build or flush.
-    """
+) -> dict[str, Any]:
+    """Return a history row, to write with _write() or execute_with_history()."""
     entity_type, entity_id, entity_name = subject
-    team_id = g.team_id if team_id is None else team_id
-    row = {
-        "team_id": team_id,
+    return {
+        "team_id": g.team_id if team_id is None else team_id,
         "user_id": actor_id,
         "action_type": action_type,
         "entity_type": entity_type,
@@ -140,7 +137,53 @@ def _write_history(
         "details": details,
         "timestamp": at or utcnow(),
     }
+
+
+def _write(row: dict[str, Any]) -> None:
+    """Write a history row in the current transaction; the caller commits both.
+
+    One prebuilt INSERT on the session's connection; the team's history count
+    follows by trigger (below). Under SQLite it runs while the transaction holds
+    the write lock, so it is kept cheap: no ORM object to build or flush.
+    """
     db.session.connection().execute(INSERT_HISTORY, row)
+
+
+# --- A write and its history row in one statement ---------------------------
+# On PostgreSQL an INSERT can carry another as a data-modifying CTE ("WITH
+# logged AS (INSERT INTO history ...) INSERT INTO ..."): one round trip to the
+# server instead of two, in the same transaction either way. SQLite has no
+# such CTEs, and no round trips to save: there the two run one after another.
+LOGGED = (
+    insert(History.__table__)
+    .values(
+        {
+            column.name: bindparam(f"history_{column.name}", type_=column.type)
+            for column in History.__table__.c
+            if column.name != "id"
+        }
+    )
+    .cte("logged")
+)
+
+
+def execute_with_history(
+    stmt: Executable, parameters: dict[str, Any], history: dict[str, Any]
+) -> Result:
+    """Execute ``stmt`` and write the ``history`` row with it; return its result."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        result = connection.execute(stmt, parameters)
+        connection.execute(INSERT_HISTORY, history)
+        return result
+    logged = {f"history_{name}": value for name, value in history.items()}
+    return connection.execute(_carrying_history(stmt), parameters | logged)
+
+
+@functools.cache
+def _carrying_history(stmt: Executable) -> Executable:
+    """``stmt`` with the history INSERT as its CTE; built once per statement."""
+    return stmt.add_cte(LOGGED)
 
 
 # --- The team's history count ------------------------------------------------

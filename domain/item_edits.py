@@ -78,7 +78,7 @@ def edit_item(
     item, changes = item_store.write_item(locked, fields)
     if "quantity" in changes:
         change = item.quantity - locked.quantity
-        add_movement(item, change, "adjustment", note, locked.quantity)
+        add_movement(item, change, "adjustment", note)
     return item, changes
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Row
 from columns import MAX_ID, fold, utcnow
 from domain import item_queries as queries
 from domain import item_statements as sql
+from domain.history import execute_with_history
 from domain.item_fields import item_changes, stored_values
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
@@ -200,21 +201,23 @@ def _conditional_update(
 
 
 def add_movement(
-    item: Row, change: int, reason: str, note: str | None, quantity_before: int
+    item: Row, change: int, reason: str, note: str | None, history: dict | None = None
 ) -> Row:
-    """Add a ledger row for a quantity change to the current transaction."""
+    """Add the ledger row of a change to ``item`` (as changed), and ``history``'s."""
     values = {
         "item_id": item.id,
         "user_id": g.user_id,
         "change": change,
         "reason": reason,
         "note": note,
-        "quantity_before": quantity_before,
-        "quantity_after": quantity_before + change,
+        "quantity_before": item.quantity - change,
+        "quantity_after": item.quantity,
         # The moment the item changed: the ledger and the item agree on it.
         "created_at": item.updated_at,
     }
-    return connection().execute(sql.INSERT_MOVEMENT, values).one()
+    if history is None:
+        return connection().execute(sql.INSERT_MOVEMENT, values).one()
+    return execute_with_history(sql.INSERT_MOVEMENT, values, history).one()
 
 
 def verify_ledger(item_id: int) -> dict:

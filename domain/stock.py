@@ -17,7 +17,7 @@ from flask import g
 from sqlalchemy.engine import Row
 
 from columns import utcnow
-from domain.history import record_item_history
+from domain.history import history_row
 from domain.item_edits import lock_item, why_not_changed
 from domain.item_store import add_movement, add_to_quantity, set_quantity
 
@@ -34,8 +34,7 @@ def move_stock(
     item = add_to_quantity(item_id, change, versions, now=at or utcnow())
     if item is None:
         raise why_not_changed(item_id, versions, change)
-    movement = add_movement(item, change, reason, note, item.quantity - change)
-    return item, movement
+    return item, record_movement(item, change, reason, note)
 
 
 def count_stock(
@@ -44,26 +43,25 @@ def count_stock(
     """Set the quantity to a counted value and record the difference."""
     locked = lock_item(item_id, versions)
     item = set_quantity(locked, quantity)
-    movement = add_movement(
-        item, quantity - locked.quantity, "count", note, locked.quantity
-    )
-    return item, movement
+    change = quantity - locked.quantity
+    return item, record_movement(item, change, "count", note)
 
 
-def record_stock_history(item: Row, movement: Row) -> None:
-    """Write the history row of a movement, at the movement's time."""
-    record_item_history(
+def record_movement(item: Row, change: int, reason: str, note: str | None) -> Row:
+    """Write a movement's ledger row and its history row; return the ledger row.
+
+    Both are stamped with the item's change time. On PostgreSQL they are one
+    statement (see history.execute_with_history).
+    """
+    history = history_row(
         g.user_id,
         "stock",
-        item,
-        changes={"quantity": [movement.quantity_before, movement.quantity_after]},
-        details={
-            "reason": movement.reason,
-            "note": movement.note,
-            "change": movement.change,
-        },
-        at=movement.created_at,
+        ("item", item.id, item.item_name),
+        changes={"quantity": [item.quantity - change, item.quantity]},
+        details={"reason": reason, "note": note, "change": change},
+        at=item.updated_at,
     )
+    return add_movement(item, change, reason, note, history)
 
 
 def movement_view(movement) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from domain import item_store
 from domain.idempotency import idempotent, remember_response
 from domain.item_edits import etag_headers, expected_versions
 from domain.item_fields import item_to_dict
-from domain.stock import count_stock, move_stock, movement_view, record_stock_history
+from domain.stock import count_stock, move_stock, movement_view
 from extensions import db
 from models import StockMovement
 from plumbing.database import read_only_connection
@@ -49,7 +49,6 @@ def change_stock(item_id: int):
         item, movement = move_stock(
             item_id, data.change, data.reason, data.note, versions
         )
-    record_stock_history(item, movement)
     view = item_to_dict(item)
     body = {
         "status": "successful",

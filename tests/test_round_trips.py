@@ -257,6 +257,37 @@ def test_a_create_is_one_statement_per_table_and_the_history_count_stays_exact(
     assert listed == rows == 4  # register, login, two creates
 
 
+def test_a_stock_movement_sends_its_history_row_with_its_ledger_row(
+    app, client, logged_in
+):
+    item = make_item(client, quantity=5)
+    body = {"change": -2, "reason": "sale", "note": "Till 2"}
+    with recorded_statements(app) as (statements, _):
+        moved = client.post(f"/inventory/{item['id']}/stock", json=body)
+    assert moved.status_code == 200
+    kinds = [statement_kind(sql) for sql, _ in statements]
+    # The item's UPDATE, then the ledger row. On PostgreSQL the history row
+    # rides on the ledger's INSERT as a CTE ("WITH logged AS (INSERT INTO
+    # history ...) INSERT INTO stock_movements ..."), one round trip; SQLite
+    # has no such CTEs and writes it next.
+    if TEST_DATABASE_URL:
+        assert kinds == ["UPDATE", "WITH"]
+        assert "INSERT INTO history" in statements[1][0]
+    else:
+        assert kinds == ["UPDATE", "INSERT", "INSERT"]
+    movement = moved.get_json()["movement"]
+    assert (movement["quantity_before"], movement["balance"]) == (5, 3)
+    history = client.get("/history?per_page=1").get_json()
+    row = history["history"][0]
+    assert row["action_type"] == "stock"
+    assert row["changes"] == {"quantity": [5, 3]}
+    assert row["details"] == {"reason": "sale", "note": "Till 2", "change": -2}
+    assert row["timestamp"] == movement["created_at"]
+    with app.app_context():
+        rows = db.session.execute(text("SELECT count(*) FROM history")).scalar()
+    assert history["pagination"]["total"] == rows == 4  # register, login, create
+
+
 def test_a_page_of_history_is_one_statement_with_its_count(app, client, logged_in):
     make_item(client)
     with recorded_statements(app) as (statements, _):

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from columns import utcnow
+from domain.history import history_row
 from extensions import db
 from models import History, Item, StockMovement
 from tests.helpers import make_supplier
@@ -276,10 +277,32 @@ def test_stock_history_row_is_rolled_back_with_the_movement(
     def broken(*args, **kwargs):
         raise RuntimeError("history failed")
 
-    monkeypatch.setattr("routes.stock.record_stock_history", broken)
+    monkeypatch.setattr("domain.stock.history_row", broken)
     response = move(logged_in, item["id"], change=-1, reason="sale")
     assert response.status_code == 500
-    assert quantity(logged_in, item["id"]) == 5
+    assert_nothing_moved(app, logged_in, item)
+
+
+def test_a_history_row_the_database_refuses_undoes_the_whole_movement(
+    app, logged_in, make_item, monkeypatch
+):
+    # The ledger row and the history row are written together (one statement
+    # on PostgreSQL, two on SQLite): when the database refuses the history row,
+    # the item's quantity and its ledger row go with it.
+    item = make_item(logged_in, quantity=5)
+
+    def without_actor(*args, **kwargs):
+        return history_row(*args, **kwargs) | {"user_id": None}  # NOT NULL
+
+    monkeypatch.setattr("domain.stock.history_row", without_actor)
+    response = move(logged_in, item["id"], change=-1, reason="sale")
+    assert response.status_code == 409
+    assert response.get_json()["status"] == "failed"
+    assert_nothing_moved(app, logged_in, item)
+
+
+def assert_nothing_moved(app, client, item) -> None:
+    assert quantity(client, item["id"]) == 5
     with app.app_context():
         assert db.session.scalar(select(StockMovement).limit(1)) is None
         assert (
