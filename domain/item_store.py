@@ -88,31 +88,26 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
 
     Only a team admin may: 403 (or 404 outside the team) and nothing written.
     """
+    # A CSV import sends only its file's columns; the rest take their defaults.
+    # Prepared before the first write: under SQLite that takes the write lock.
+    values = stored_values({"metadata": {}, **fields})
+    now = at or utcnow()
+    row = {
+        **values,
+        "search_key": Item.search_key_for(values),
+        "team_id": g.team_id,
+        "user_id": g.user_id,
+        "starting_quantity": values["quantity"],
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
     # The count goes up first, only for the team's admin: that is the check.
     counted = {"team": g.team_id, "caller": g.user_id, "delta": 1}
     if connection().execute(sql.COUNT_ITEMS, counted).rowcount == 0:
         require_team_admin()  # says 404 or 403
         raise APIError(409, "The team changed while this request ran; please retry.")
-    # A CSV import sends only its file's columns; the rest take their defaults.
-    values = stored_values({"metadata": {}, **fields})
-    now = at or utcnow()
-    item = (
-        connection()
-        .execute(
-            sql.INSERT_ITEM,
-            {
-                **values,
-                "search_key": Item.search_key_for(values),
-                "team_id": g.team_id,
-                "user_id": g.user_id,
-                "starting_quantity": values["quantity"],
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        .one()
-    )
+    item = connection().execute(sql.INSERT_ITEM, row).one()
     _write_tags(item.id, values["metadata"]["tags"], replace=False)
     return item
 
