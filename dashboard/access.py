@@ -96,11 +96,19 @@ def _caller() -> list[Row]:
 @bp.app_template_global()
 def page_team() -> dict | None:
     """The current team with the caller's role in it (None when not a member)."""
+    row = current_team_row()
+    if row is None:
+        return None
+    return {"id": row.team_id, "name": row.team_name, "role": row.role}
+
+
+def current_team_row() -> Row | None:
+    """The caller's row of the current team: its name, their role, its kept totals."""
     if g.user_id is None:
         return None
     for row in _caller():
         if row.team_id is not None and row.team_id == g.team_id:
-            return {"id": row.team_id, "name": row.team_name, "role": row.role}
+            return row
     return None
 
 

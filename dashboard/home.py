@@ -2,13 +2,12 @@
 
 from datetime import timedelta
 
-from flask import g, render_template
+from flask import render_template
 
 from columns import utcnow
 from dashboard import bp
-from dashboard.access import page_member_required
+from dashboard.access import current_team_row, page_member_required
 from domain import item_store
-from domain.stock_totals import team_totals
 from plumbing.database import read_only_connection
 from query_strings import HistoryQuery
 from routes.history import find_history
@@ -23,16 +22,17 @@ EXPIRY_WINDOW_DAYS = 30
 @page_member_required
 def home():
     """Show low stock and expiring items, the tiles, and the latest changes."""
-    # The team's kept totals also count its low-stock items: no COUNT query.
-    read_only = read_only_connection()
-    totals = team_totals(read_only, g.team_id)
+    # The team's kept totals, read with the layout's account and teams, also
+    # count its low-stock items: no COUNT query.
+    totals = current_team_row()
     low = item_store.most_urgent_low_stock(SHORT_LIST)
     sold = units_sold_recently([item.id for item in low])
     today = utcnow().date()
     expiring, expiring_total = item_store.soonest_expiring(
         SHORT_LIST, EXPIRY_WINDOW_DAYS, today
     )
-    changes = read_only.execute(find_history(HistoryQuery()).limit(SHORT_LIST)).all()
+    latest = find_history(HistoryQuery()).limit(SHORT_LIST)
+    changes = read_only_connection().execute(latest).all()
     return render_template(
         "dashboard/home.html",
         low_stock=[low_stock_alert(item, sold.get(item.id, 0)) for item in low],

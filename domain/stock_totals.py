@@ -15,7 +15,7 @@ quantity, reorder level and prices. A trigger subtracts the row's old
 contribution and adds its new one.
 """
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from models import Item, Team
 
@@ -139,11 +139,6 @@ def _create_with_the_table(target, connection, **kwargs) -> None:
     create_triggers(connection)
 
 
-SELECT_TEAM_TOTALS = select(
-    Team.item_count, *(getattr(Team, column) for column in TOTAL_COLUMNS)
-)
-
-
-def team_totals(connection, team_id: int):
-    """Return the team's totals row (item_count and TOTAL_COLUMNS)."""
-    return connection.execute(SELECT_TEAM_TOTALS.where(Team.id == team_id)).one()
+# The team's count and totals as columns, for a statement to read with others
+# (the dashboard's layout reads them with the caller's teams).
+TEAM_TOTALS = (Team.item_count, *(getattr(Team, column) for column in TOTAL_COLUMNS))

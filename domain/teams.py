@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
 from columns import MAX_ID, utcnow
+from domain.stock_totals import TEAM_TOTALS
 from errors import APIError
 from extensions import db
 from models import Category, Item, Membership, Supplier, Team, User
@@ -101,8 +102,9 @@ def account_and_teams(user_id: int) -> list[Row]:
     """Return the user's username, site-admin flag and teams, in one statement.
 
     For the dashboard's layout. One row per team (``team_id``, ``team_name``,
-    the user's ``role`` in it), oldest membership first; a single row with no
-    team when the user has none; no row at all when the account is gone.
+    the user's ``role`` in it, and the team's kept totals, which the home page
+    shows), oldest membership first; a single row with no team when the user
+    has none; no row at all when the account is gone.
     """
     account = (
         select(
@@ -111,6 +113,7 @@ def account_and_teams(user_id: int) -> list[Row]:
             Team.id.label("team_id"),
             Team.name.label("team_name"),
             memberships.c.role,
+            *TEAM_TOTALS,
         )
         .select_from(User)
         .outerjoin(memberships, memberships.c.user_id == User.id)

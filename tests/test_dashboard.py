@@ -147,6 +147,24 @@ def test_the_home_tiles_add_up(client, logged_in):
     assert "<strong>10.00</strong> stock value at price" in page
 
 
+def test_the_home_tiles_are_the_current_teams(client, logged_in):
+    # The totals come with the layout's row for each of the caller's teams:
+    # the page must show the current team's, not the first team's.
+    client.post("/inventory", json=item_payload(item_name="Personal", quantity=3))
+    personal = client.get("/me").get_json()["team"]["id"]
+    shop = client.post("/teams", json={"name": "Corner shop"}).get_json()["team"]
+    client.post(f"/teams/{shop['id']}/switch")
+    for name in ("A", "B", "C"):
+        client.post("/inventory", json=item_payload(item_name=name, quantity=0))
+    page = client.get("/app/").get_data(as_text=True)
+    assert "<strong>3</strong> active items" in page
+    assert "<strong>3</strong> out of stock" in page
+    client.post(f"/teams/{personal}/switch")
+    page = client.get("/app/").get_data(as_text=True)
+    assert "<strong>1</strong> active items" in page
+    assert "<strong>0</strong> out of stock" in page
+
+
 def test_every_vendored_file_matches_its_recorded_sha256():
     manifest = json.loads((VENDOR / "VENDOR.json").read_text())
     files = {entry["file"] for entry in manifest}
