@@ -2,48 +2,28 @@
 
 For each inventory size (100 and 10 000 items) it starts the API and the floor
 app (bench/floor.py) under the same gunicorn settings, seeds the data through
-the API, and measures each endpoint with wrk. History is also measured with
-1 000 000 history rows. The dashboard's home and items pages are measured too,
-and each must stay at 0.9x or more of its 100-item speed at 10 000 items.
-Every figure is printed as a ratio to the floor.
+the API, and measures each endpoint with wrk, every figure as a ratio to the
+floor. History is also measured with 1 000 000 history rows.
 
 Writes are also printed as a ratio to the ceiling (bench/ceiling.py): a stock
 movement's durable transaction run through the API's own functions with none
-of the API's per-request work, measured at each size in the same run on the
-same database, under the same gunicorn settings. It is what the stack itself
-reaches for a write on the machine at hand, so the write target is set against
-it rather than against the floor.
+of the API's per-request work, on the same database under the same gunicorn
+settings, taking turns with each write (best round of each). It is what the
+stack itself reaches for a write on the machine at hand, so the write target
+is set against it rather than against the floor.
 
-Last, the import scenario (bench/csv_import.py): one user imports a CSV at the
-import cap while another sends single creates, timing the import and how long
-each single write waits meanwhile. The targets from docs/BENCHMARKS.md are
-checked at the end.
-
-``python -m bench.run ceiling`` (``make bench-ceiling``) measures only the stock
-movement: the API's, and the ceiling's through SQLAlchemy and on the sqlite3
-driver. ``python -m bench.run import`` runs only the import scenario.
-
-``python -m bench.run --base REF`` (``make bench BASE=REF``) compares: it checks
-REF out into a temporary git worktree (bench/against_base.py, with
-bench/compare.py) and measures every
-scenario for REF's app and the current tree's in the same run, alternating
-between them, then prints each one's ratio to the floor and the change, and
-checks that no scenario lost more than 5%. Both apps are driven by this
-checkout's scenarios, seeding and wrk script, so only the app differs. At 100
-items, the original seed-000 API's unpaginated list (bench/seed_api.py) is
-measured beside "list a page" as a reference.
+Then the import at the cap (bench/csv_import.py) and, last, every scenario on
+PostgreSQL + Redis beside SQLite (bench/scale_out.py); the targets from
+docs/BENCHMARKS.md are checked at the end. ``python -m bench.run ceiling``,
+``import`` or ``scale-out`` runs one part alone; ``--base REF``
+(``make bench BASE=REF``) compares with another commit (bench/against_base.py).
 
 Settings (environment): BENCH_SECONDS (per measurement, default 8),
 BENCH_CONNECTIONS (default 16), BENCH_IMPORT_ROWS (default 10 000, the import
-cap), BENCH_ROUNDS (with --base: measurements of each side per scenario, the
-best counts; default 2), WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn
-settings, defaults from gunicorn.conf.py), BENCH_DATABASE_URL (default: a
-fresh SQLite file; the ceiling and --base run on SQLite only).
-
-Last of a full run, the scale-out configuration (bench/scale_out.py): every
-scenario on PostgreSQL + Redis, started by scripts/services.sh, beside the
-same scenario on SQLite, with the round trips each request makes.
-``python -m bench.run scale-out`` runs only that part.
+cap), BENCH_ROUNDS (rounds per side where two take turns; the best counts;
+default 2), WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn settings,
+defaults from gunicorn.conf.py), BENCH_DATABASE_URL (default: a fresh SQLite
+file; the ceiling and --base run on SQLite only).
 """
 
 import argparse
@@ -53,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 from bench.against_base import compare_with_base
+from bench.against_ceiling import ceiling, writes_against_ceiling
 from bench.csv_import import (
     ImportResult,
     measure_import,
@@ -86,17 +67,6 @@ from bench.servers import (
 )
 
 
-def ceiling(instance: Path, driver: str, max_id: int, work: Path) -> dict:
-    """Measure bench/ceiling.py's stock movement on ``instance``'s seeded database."""
-    _, method, path, body = STOCK_MOVEMENT
-    env = {
-        "CEILING_DATABASE": str(instance / "inventory.db"),
-        "CEILING_DRIVER": driver,
-    }
-    with gunicorn("bench.ceiling:app", env, work / "ceiling.log") as base:
-        return wrk(base, method, path, body, None, max_id)
-
-
 def measure_size(items: int, work: Path, floor_rps: float) -> dict:
     """Measure every scenario on ``items`` seeded items; return the results by name."""
     instance = work / f"instance-{items}"
@@ -107,20 +77,18 @@ def measure_size(items: int, work: Path, floor_rps: float) -> dict:
         for name, method, path, body in READS:
             results[name] = wrk(base, method, path, body, cookie, max_id)
             report(f"{name} @ {items} items", results[name], floor_rps)
-        for name, method, path, body in WRITES:
-            # The ceiling runs on the same data right before each write, so
-            # both meet the database in the same state: every write grows the
-            # tables and the write-ahead log that the next one works on.
-            # (The API's workers sit idle meanwhile.)
-            ceiling_rps = None
-            if not DATABASE_URL:
-                measured = ceiling(instance, "sqlalchemy", max_id, work)
-                results.setdefault("ceiling", measured)
-                results[f"ceiling before {name}"] = measured
-                report(f"ceiling @ {items} items", measured, floor_rps)
-                ceiling_rps = measured["rps"]
-            results[name] = wrk(base, method, path, body, cookie, max_id)
-            report(f"{name} @ {items} items", results[name], floor_rps, ceiling_rps)
+        if DATABASE_URL:  # the ceiling runs on SQLite only
+            for name, method, path, body in WRITES:
+                results[name] = wrk(base, method, path, body, cookie, max_id)
+                report(f"{name} @ {items} items", results[name], floor_rps)
+        else:
+            turns = writes_against_ceiling(base, cookie, max_id, instance, work)
+            for name, write, against in turns:
+                results.setdefault("ceiling", against)
+                results[f"ceiling before {name}"] = against
+                results[name] = write
+                report(f"ceiling @ {items} items", against, floor_rps)
+                report(f"{name} @ {items} items", write, floor_rps, against["rps"])
         if items == max(SIZES) and not DATABASE_URL:
             add_history_rows(instance / "inventory.db", HISTORY_ROWS)
             _, method, path, _ = READS[2]

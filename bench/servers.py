@@ -5,6 +5,7 @@ bench/scale_out.py start the API, the floor and the seed-000 reference under
 gunicorn with these settings, seed them over HTTP and drive them with wrk.
 """
 
+import functools
 import json
 import os
 import runpy
@@ -257,15 +258,27 @@ def interleaved(sides: dict, method: str, path: str, body: str | None) -> dict:
     """Measure each side ROUNDS times, alternating; return each side's best round.
 
     ``sides`` maps a name to (url, cookie, max id, path or None for ``path``).
+    """
+    return alternating(
+        {
+            name: functools.partial(
+                wrk, url, method, own_path or path, body, cookie, max_id
+            )
+            for name, (url, cookie, max_id, own_path) in sides.items()
+        }
+    )
+
+
+def alternating(measurements: dict[str, Callable[[], dict]]) -> dict:
+    """Run each measurement ROUNDS times, alternating; return each one's best round.
+
     The order flips every round (A B, B A, ...), so a machine that slows down
     or speeds up during the scenario weighs on every side alike.
     """
-    rounds = {name: [] for name in sides}
-    order = list(sides)
+    rounds = {name: [] for name in measurements}
+    order = list(measurements)
     for _ in range(ROUNDS):
         for name in order:
-            url, cookie, max_id, own_path = sides[name]
-            result = wrk(url, method, own_path or path, body, cookie, max_id)
-            rounds[name].append(result)
+            rounds[name].append(measurements[name]())
         order.reverse()
     return {name: best(results) for name, results in rounds.items()}
