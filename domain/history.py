@@ -150,10 +150,11 @@ def _write(row: dict[str, Any]) -> None:
 
 
 # --- A write and its history row in one statement ---------------------------
-# On PostgreSQL an INSERT can carry another as a data-modifying CTE ("WITH
-# logged AS (INSERT INTO history ...) INSERT INTO ..."): one round trip to the
-# server instead of two, in the same transaction either way. SQLite has no
-# such CTEs, and no round trips to save: there the two run one after another.
+# On PostgreSQL an INSERT or UPDATE can carry the history INSERT as a
+# data-modifying CTE ("WITH logged AS (INSERT INTO history ...) UPDATE ..."):
+# one round trip to the server instead of two, in the same transaction either
+# way. Edits and stock movements use it. SQLite has no such CTEs, and no
+# round trips to save: there the two run one after another.
 LOGGED = (
     insert(History.__table__)
     .values(

@@ -263,5 +263,4 @@ def apply_import(rows: list[ImportRow]) -> None:
             record_item_history(g.user_id, "create", row.item)
         elif row.changes:
             locked = lock_item(row.item.id, None)
-            item, row.changes = edit_item(locked, row.fields, note="CSV import")
-            record_item_history(g.user_id, "update", item, row.changes)
+            _, row.changes = edit_item(locked, row.fields, note="CSV import")

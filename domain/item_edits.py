@@ -14,6 +14,8 @@ from flask import g, request
 from sqlalchemy.engine import Row
 
 from domain import item_store
+from domain.history import history_row, record_item_history
+from domain.item_fields import item_changes
 from domain.item_store import add_movement
 from domain.teams import require_member, require_team_admin
 from errors import APIError
@@ -71,11 +73,19 @@ def lock_item(item_id: int, versions: list[int] | None) -> Row:
 def edit_item(
     locked: Row, fields: dict, note: str | None = None
 ) -> tuple[Row, dict[str, list]]:
-    """Change a locked item's fields; return it and what changed.
+    """Change a locked item's fields, with its history row; return it and what changed.
 
-    Every quantity change is in the stock ledger, edits included.
+    Every quantity change is in the stock ledger, edits included. An edit that
+    changes nothing writes only its history row.
     """
-    item, changes = item_store.write_item(locked, fields)
+    changes = item_changes(locked, fields)
+    if not changes:
+        record_item_history(g.user_id, "update", locked, changes)
+        return locked, changes
+    name = changes["item_name"][1] if "item_name" in changes else locked.item_name
+    history = history_row(g.user_id, "update", ("item", locked.id, name), changes)
+    changed = {field: fields[field] for field in changes}
+    item = item_store.write_item(locked, changed, history)
     if "quantity" in changes:
         change = item.quantity - locked.quantity
         add_movement(item, change, "adjustment", note)

@@ -29,7 +29,7 @@ from columns import MAX_ID, fold, utcnow
 from domain import item_queries as queries
 from domain import item_statements as sql
 from domain.history import execute_with_history
-from domain.item_fields import item_changes, stored_values
+from domain.item_fields import stored_values
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
@@ -112,25 +112,27 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     return item
 
 
-def write_item(locked: Row, fields: dict[str, Any]) -> tuple[Row, dict[str, list]]:
-    """Change a locked item's ``fields``; return it as stored and what changed.
+def write_item(locked: Row, fields: dict[str, Any], history: dict[str, Any]) -> Row:
+    """Write a locked item's changed ``fields`` and ``history``; return it as stored.
 
-    Only the columns that change are written (and the search key, when a
-    searched field is among them); an edit that changes nothing writes none.
+    Only those columns are written (and the search key, when a searched field
+    is among them), with the history row (history.execute_with_history).
     """
-    changes = item_changes(locked, fields)
-    if not changes:
-        return locked, changes
-    values = stored_values({field: fields[field] for field in changes})
-    if any(field in changes for field in Item.SEARCHED_FIELDS):
+    values = stored_values(fields)
+    if any(field in fields for field in Item.SEARCHED_FIELDS):
         current = {field: getattr(locked, field) for field in Item.SEARCHED_FIELDS}
         values["search_key"] = Item.search_key_for(current | values)
+    # The moment the item changed: the item and its history row agree on it.
+    # (Set here, not by the column's onupdate: SQLAlchemy skips Python-side
+    # defaults of an UPDATE that carries a CTE.)
+    values["updated_at"] = history["timestamp"]
     parameters = {f"new_{column}": value for column, value in values.items()}
+    parameters["item_id"] = locked.id
     statement = sql.write_item(tuple(sorted(values)))
-    item = connection().execute(statement, {"item_id": locked.id, **parameters}).one()
-    if "metadata" in changes:
+    item = execute_with_history(statement, parameters, history).one()
+    if "metadata" in fields:
         _write_tags(item.id, values["metadata"]["tags"], replace=True)
-    return item, changes
+    return item
 
 
 def delete_item(locked: Row) -> None:

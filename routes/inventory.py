@@ -153,8 +153,7 @@ def update_item(item_id: int):
     fields = parse_body(ItemUpdate).model_dump(exclude_unset=True)
     check_item_fields(fields, item_id=item_id)
     locked = lock_item(item_id, expected_versions())
-    item, changes = edit_item(locked, fields)
-    record_item_history(g.user_id, "update", item, changes)
+    item, _ = edit_item(locked, fields)  # with its history row
     db.session.commit()
     body = {
         "status": "successful",

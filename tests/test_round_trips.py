@@ -318,7 +318,7 @@ def test_an_edit_writes_only_the_columns_it_changes(app, client, logged_in):
         response = client.put(f"/inventory/{item['id']}", json=body)
     assert response.status_code == 200
     assert response.get_json()["item"]["description"] == "New"
-    updates = [sql for sql, _ in statements if statement_kind(sql) == "UPDATE"]
+    updates = [sql for sql, _ in statements if "UPDATE inventory SET" in sql]
     _lock, write = updates  # the lock's version bump, then the edit
     assert updated_columns(write) == {"description", "search_key", "updated_at"}
     # The search key was rebuilt from the new description with the rest.
@@ -327,8 +327,29 @@ def test_an_edit_writes_only_the_columns_it_changes(app, client, logged_in):
 
     with recorded_statements(app) as (statements, _):
         client.patch(f"/inventory/{item['id']}", json={"price": 12.5})
-    write = [sql for sql, _ in statements if statement_kind(sql) == "UPDATE"][-1]
+    write = [sql for sql, _ in statements if "UPDATE inventory SET" in sql][-1]
     assert updated_columns(write) == {"price_cents", "updated_at"}
+
+
+def test_an_edit_sends_its_history_row_with_its_update(app, client, logged_in):
+    item = make_item(client, item_name="Old name")
+    with recorded_statements(app) as (statements, _):
+        response = client.patch(f"/inventory/{item['id']}", json={"item_name": "New"})
+    assert response.status_code == 200
+    kinds = [statement_kind(sql) for sql, _ in statements]
+    # The lock, then the edit. On PostgreSQL the history row rides on the
+    # edit's UPDATE as a CTE; SQLite writes it next.
+    if TEST_DATABASE_URL:
+        assert kinds == ["UPDATE", "WITH"]
+        assert "INSERT INTO history" in statements[1][0]
+    else:
+        assert kinds == ["UPDATE", "UPDATE", "INSERT"]
+    row = client.get("/history?per_page=1").get_json()["history"][0]
+    assert row["action_type"] == "update"
+    assert row["entity_name"] == "New"  # the name after the edit
+    assert row["changes"] == {"item_name": ["Old name", "New"]}
+    edited = response.get_json()["item"]
+    assert edited["updated_at"] == row["timestamp"] != item["updated_at"]
 
 
 def test_an_edit_that_changes_nothing_writes_only_the_lock(app, client, logged_in):
