@@ -6,8 +6,9 @@ from errors import HTTP_MESSAGES
 from plumbing.response_shapes import EXAMPLE_TIME
 from plumbing.sessions import STORE_DOWN_MESSAGE
 
-# Real answers of this API (tests/test_openapi.py provokes them and compares), so
-# that /docs shows what a client will meet instead of generated placeholders.
+# Real answers of this API (tests/test_openapi_envelope.py provokes them and
+# compares), so that /docs shows what a client will meet instead of generated
+# placeholders.
 
 
 def error_example(summary: str, message: str, *errors: dict, **extra: Any) -> dict:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import cachelib.file
 import pytest
 import redis
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from app import create_app
@@ -23,10 +24,13 @@ from tests.helpers import (
     AuthActions,
     app_with_schema,
     empty_database,
+    make_category,
+    make_supplier,
     serve,
     sqlite_settings_for,
     worker_database_url,
 )
+from tests.team_helpers import add_member, create_team, sign_up
 
 
 @pytest.fixture(scope="session")
@@ -175,3 +179,82 @@ def live_server(app) -> Iterator[str]:
     """Serve the app from a real multi-threaded HTTP server; yield its base URL."""
     with serve(app) as base_url:
         yield base_url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path, database_url):
+    """A brand-new, empty database of the kind under test."""
+    if database_url is None:
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    # One per xdist worker (database_url is the worker's own): the migration
+    # tests are in several files, which may run at once.
+    name = f"{make_url(database_url).database}_migrations"
+    admin = create_engine(
+        database_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield (
+        make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def document(client):
+    """The OpenAPI document the app serves."""
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+@pytest.fixture
+def bob(app):
+    """A second user, "bob", logged in on a client of his own."""
+    return sign_up(app, "bob")
+
+
+@pytest.fixture
+def shop(logged_in, bob):
+    """alice's new team "Corner shop", with bob as staff; alice's session is unchanged."""
+    team = create_team(logged_in, "Corner shop")
+    add_member(logged_in, team["id"], "bob", "staff")
+    return team
+
+
+@pytest.fixture
+def stocked(logged_in, make_item):
+    """alice's items, using a category and supplier and awkward text."""
+    category = make_category(logged_in, "Tools")["id"]
+    supplier = make_supplier(logged_in, "Acme, Inc.")["id"]
+    make_item(
+        logged_in,
+        item_name='=HYPERLINK("x")',
+        description='Line one\nline "two", with comma',
+        sku="HAM-1",
+        quantity=3,
+        price=15.5,
+        cost_price=9.99,
+        reorder_level=5,
+        category_id=category,
+        supplier_id=supplier,
+        metadata={
+            "tags": ["Steel", "hand"],
+            "specifications": {"weight_g": 450, "grip": "rubber"},
+            "seo_title": "Hammer",
+        },
+    )
+    make_item(
+        logged_in,
+        item_name="Café crème",
+        description="-50% today",
+        sku="CAFE",
+        quantity=0,
+        price=0,
+    )
+    make_item(logged_in, item_name="No SKU", quantity=7, price=1200, status="inactive")
+    return logged_in

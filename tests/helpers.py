@@ -18,16 +18,18 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from app import create_app, register_blueprints
 from extensions import db
+from models import History, Item, StockMovement
 from plumbing.database import dispose_engines
 from plumbing.operations import documented_operations
 from plumbing.sessions import SafeRedisSessionInterface
@@ -229,3 +231,72 @@ def documented_routes() -> dict:
     app = Flask(__name__)
     register_blueprints(app)
     return documented_operations(app)
+
+
+def assert_utc_timestamp(body: dict) -> datetime:
+    """Check the envelope's timestamp is ISO 8601 UTC, about now; return it."""
+    stamp = datetime.fromisoformat(body["timestamp"])
+    assert stamp.utcoffset() == timedelta(0), body["timestamp"]
+    assert body["timestamp"].endswith("+00:00")
+    assert abs(datetime.now(timezone.utc) - stamp) < timedelta(minutes=1)
+    return stamp
+
+
+def count(app, model) -> int:
+    """Return how many rows of ``model`` the app's database holds."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+# The CSV export's header: every column, in the order the export writes them.
+HEADER = (
+    "sku,item_name,description,quantity,price,cost_price,reorder_level,status,"
+    "expiry_date,category,supplier,metadata"
+)
+
+
+def export(client, query="") -> str:
+    """Export ``client``'s items as CSV (``query`` filters and sorts); return it."""
+    response = client.get(f"/inventory/export.csv{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response.get_data(as_text=True)
+
+
+def import_csv(client, text: str, query: str = ""):
+    """Post ``text`` to the CSV import as ``client``; return the response."""
+    return client.post(
+        f"/inventory/import{query}", data=text.encode(), content_type="text/csv"
+    )
+
+
+def counts(app) -> tuple[int, int, int]:
+    """Return how many items, history rows and stock movements the database holds."""
+    with app.app_context():
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(model))
+            for model in (Item, History, StockMovement)
+        )
+
+
+# The last revision before teams own the inventory.
+BEFORE_TEAMS = "7e3a9c5d2b14"
+
+
+def app_at(tmp_path, database_url: str, revision: str):
+    """An app, and its CLI runner, whose database the migrations brought to
+    ``revision``: a database of that schema, for a later migration to meet."""
+    app = create_app(
+        sqlite_settings_for(tmp_path) | {"SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", revision]).exit_code == 0
+    return app, runner
+
+
+def insert_rows(app, statements: list[str]) -> None:
+    """Run the SQL ``statements`` on the app's database in one transaction."""
+    with app.app_context(), db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
