@@ -70,7 +70,7 @@ def created_column() -> Mapped[datetime]:
 
 
 def updated_column() -> Mapped[datetime]:
-    """When the row last changed: set on insert and on every ORM update."""
+    """When the row last changed: set on insert and update (not with a CTE)."""
     return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

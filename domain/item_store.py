@@ -91,7 +91,6 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     # A CSV import sends only its file's columns; the rest take their defaults.
     # Prepared before the first write: under SQLite that takes the write lock.
     values = stored_values({"metadata": {}, **fields})
-    now = at or utcnow()
     row = {
         **values,
         "search_key": Item.search_key_for(values),
@@ -99,14 +98,16 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
         "user_id": g.user_id,
         "starting_quantity": values["quantity"],
         "version": 1,
-        "created_at": now,
-        "updated_at": now,
     }
     # The count goes up first, only for the team's admin: that is the check.
     counted = {"team": g.team_id, "caller": g.user_id, "delta": 1}
     if connection().execute(sql.COUNT_ITEMS, counted).rowcount == 0:
         require_team_admin()  # says 404 or 403
         raise APIError(409, "The team changed while this request ran; please retry.")
+    # Stamped once it may write (it may have waited for the lock), so that
+    # items are created in the order of their times.
+    now = at or utcnow()
+    row |= {"created_at": now, "updated_at": now}
     item = connection().execute(sql.INSERT_ITEM, row).one()
     _write_tags(item.id, values["metadata"]["tags"], replace=False)
     return item
