@@ -82,7 +82,7 @@ def edit_item(
     if not changes:
         record_item_history(g.user_id, "update", locked, changes)
         return locked, changes
-    name = changes["item_name"][1] if "item_name" in changes else locked.item_name
+    name = fields.get("item_name", locked.item_name)  # as it will be
     history = history_row(g.user_id, "update", ("item", locked.id, name), changes)
     changed = {field: fields[field] for field in changes}
     item = item_store.write_item(locked, changed, history)
