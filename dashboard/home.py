@@ -25,12 +25,11 @@ def home():
     # The team's kept totals, read with the layout's account and teams, also
     # count its low-stock items: no COUNT query.
     totals = current_team_row()
-    low = item_store.most_urgent_low_stock(SHORT_LIST)
-    sold = units_sold_recently([item.id for item in low])
     today = utcnow().date()
-    expiring, expiring_total = item_store.soonest_expiring(
+    low, expiring, expiring_total = item_store.short_lists(
         SHORT_LIST, EXPIRY_WINDOW_DAYS, today
     )
+    sold = units_sold_recently([item.id for item in low])
     latest = find_history(HistoryQuery()).limit(SHORT_LIST)
     changes = read_only_connection().execute(latest).all()
     return render_template(

@@ -18,11 +18,10 @@ Other modules decide what to run: item_edits.py locks an item and checks
 If-Match, stock.py moves stock, item_csv.py imports.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import g
-from sqlalchemy import func
 from sqlalchemy.engine import Connection, Row
 
 from columns import MAX_ID, fold, utcnow
@@ -280,25 +279,22 @@ def expiring_page(
     return paginate_rows(read_only_connection(), stmt, query)
 
 
-def most_urgent_low_stock(limit: int) -> list[Row]:
-    """Return the team's ``limit`` most urgent low-stock items, without a count.
-
-    (The home page takes their number from the team's kept totals.)
-    """
-    return read_only_connection().execute(queries.find_low_stock().limit(limit)).all()
-
-
-def soonest_expiring(
+def short_lists(
     limit: int, within_days: int, today: date
-) -> tuple[list[Row], int]:
-    """Return the team's ``limit`` soonest-expiring items, and how many expire.
+) -> tuple[list[Row], list[Row], int]:
+    """Return the home page's lists, from one statement (item_queries.short_lists).
 
-    One statement: the count rides along on every row (a window function).
+    The team's ``limit`` most urgent low-stock items, its ``limit``
+    soonest-expiring ones, and how many items expire within ``within_days``.
+    (The home page takes the number of low-stock items from the team's kept
+    totals.)
     """
-    stmt = (
-        queries.find_expiring(within_days, today)
-        .add_columns(func.count().over().label("expiring_total"))
-        .limit(limit)
-    )
-    rows = read_only_connection().execute(stmt).all()
-    return rows, rows[0].expiring_total if rows else 0
+    parameters = {
+        "team": g.team_id,
+        "expires_by": today + timedelta(days=within_days),
+        "limit": limit,
+    }
+    rows = read_only_connection().execute(queries.short_lists(), parameters).all()
+    low = [row for row in rows if row.list == "low_stock"]
+    expiring = [row for row in rows if row.list == "expiring"]
+    return low, expiring, expiring[0].list_total if expiring else 0

@@ -235,6 +235,50 @@ def test_a_page_sends_a_user_whose_account_is_gone_to_login(app, client, logged_
     assert response.location.startswith("/app/login?next=")
 
 
+def test_the_home_pages_two_lists_keep_their_own_orders(client, logged_in):
+    # Both lists come from one statement (item_queries.short_lists); each
+    # keeps its own order, and an item can be on both.
+    def days(number):
+        return (date.today() + timedelta(days=number)).isoformat()
+
+    for name, quantity, reorder_level, expiry_date in (
+        ("Nearly", 9, 10, days(2)),  # 90% of its reorder level on hand
+        ("Short", 2, 4, None),  # 50%, 2 short
+        ("Fresh", 50, 10, days(5)),  # not low on stock
+        ("Empty", 0, 5, days(20)),  # out of stock
+        ("Half", 5, 10, None),  # 50%, 5 short: before Short
+        ("Expired", 50, 10, days(-1)),
+    ):
+        fields = {"quantity": quantity, "reorder_level": reorder_level}
+        if expiry_date:
+            fields["expiry_date"] = expiry_date
+        response = client.post(
+            "/inventory", json=item_payload(item_name=name, **fields)
+        )
+        assert response.status_code == 201
+    page = client.get("/app/").get_data(as_text=True)
+    low, expiring = page.split("<h3>Low stock")[1].split("<h3>Expiring within")
+
+    def order(section, names):
+        return sorted(names, key=lambda name: section.index(f">{name}</a>"))
+
+    assert order(low, ["Nearly", "Short", "Empty", "Half"]) == [
+        "Empty",
+        "Half",
+        "Short",
+        "Nearly",
+    ]
+    assert "Fresh" not in low and "Expired" not in low
+    assert order(expiring, ["Nearly", "Fresh", "Empty", "Expired"]) == [
+        "Expired",
+        "Nearly",
+        "Fresh",
+        "Empty",
+    ]
+    assert "Expiring within 30 days (4)" in page
+    assert "Short" not in expiring.split("</section>")[0]
+
+
 def test_the_home_page_counts_every_expiring_item_and_low_stock_item(client, logged_in):
     # The home page lists the first 8 of each and counts them all: low stock
     # from the team's kept totals, expiring items in the list's own statement.

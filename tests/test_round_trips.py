@@ -90,9 +90,10 @@ def test_the_home_page_asks_one_statement_per_thing_it_shows(app, client, logged
     assert response.status_code == 200
     assert b"Low stock (1)" in response.data
     # The layout's account and teams, with the team's kept totals (which count
-    # the low-stock items too); the most urgent low-stock items; their sales;
-    # the soonest expiring items with their count; the latest changes.
-    assert len(statements) == 5
+    # the low-stock items too); the most urgent low-stock items and the
+    # soonest expiring ones with their count, in one statement; the low-stock
+    # items' sales; the latest changes.
+    assert len(statements) == 4
 
 
 def test_writes_stay_in_the_session_transaction(app, client, logged_in):
