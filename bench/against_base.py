@@ -21,7 +21,7 @@ from bench.scenarios import HISTORY_ROWS, LIST_PAGE_SHARE, READS, SIZES, WRITES
 from bench.servers import (
     API,
     ROOT,
-    ROUNDS,
+    ROUNDS_AGAINST_BASE,
     SEED_API,
     add_history_rows,
     gunicorn,
@@ -69,7 +69,9 @@ def compare_size(items: int, base_root: Path, work: Path, floor_rps: float) -> d
             if name == "list a page" and reference:
                 contestants = sides | {"seed-000": reference}
             label = f"{name} @ {items} items"
-            results[label] = interleaved(contestants, method, path, body)
+            results[label] = interleaved(
+                contestants, method, path, body, ROUNDS_AGAINST_BASE
+            )
             report_comparison(label, results[label], floor_rps)
         if items == max(SIZES):
             try:
@@ -81,7 +83,7 @@ def compare_size(items: int, base_root: Path, work: Path, floor_rps: float) -> d
                 return results
             _, method, path, _ = READS[2]
             label = "history @ 1M rows"
-            results[label] = interleaved(sides, method, path, None)
+            results[label] = interleaved(sides, method, path, None, ROUNDS_AGAINST_BASE)
             report_comparison(label, results[label], floor_rps)
     return results
 
@@ -160,12 +162,15 @@ def compare_with_base(ref: str) -> int:
                 capture_output=True,
                 text=True,
             ).stdout.strip()
-            print(f"base: {ref} ({described}); {ROUNDS} rounds per side, best counts")
+            print(
+                f"base: {ref} ({described});"
+                f" {ROUNDS_AGAINST_BASE} rounds per side, best counts"
+            )
             with gunicorn("bench.floor:app", {}, work / "floor.log") as floor_base:
                 floor = best(
                     [
                         wrk(floor_base, "GET", "/item", None, None, 1)
-                        for _ in range(ROUNDS)
+                        for _ in range(ROUNDS_AGAINST_BASE)
                     ]
                 )
             print(

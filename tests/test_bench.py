@@ -14,12 +14,15 @@ the tests says nothing about speed.
 
 import csv
 import io
+import runpy
 import subprocess
 
 import pytest
 
+from bench import servers
 from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
+from bench.servers import alternating
 
 
 def test_the_import_csv_is_applied_in_full(logged_in):
@@ -133,3 +136,36 @@ def test_the_fastest_round_of_a_side_counts():
     rounds = [{"rps": 900.0}, {"rps": 1100.0}, {"rps": 1000.0}]
 
     assert best(rounds) == {"rps": 1100.0}
+
+
+def test_sides_take_turns_for_the_rounds_asked_and_the_best_counts():
+    calls = []
+
+    def side(name, figures):
+        rounds = iter(figures)
+
+        def measure():
+            calls.append(name)
+            return {"rps": next(rounds)}
+
+        return measure
+
+    best_rounds = alternating(
+        {"base": side("base", [5, 9, 7, 6]), "current": side("current", [8, 4, 3, 2])},
+        rounds=4,
+    )
+
+    # The order flips every round, so neither side always goes first.
+    assert calls == ["base", "current", "current", "base"] * 2
+    assert best_rounds == {"base": {"rps": 9}, "current": {"rps": 8}}
+
+
+def test_a_comparison_with_a_base_takes_more_rounds_than_the_other_parts(monkeypatch):
+    # 5% is the comparison's tolerance, and single rounds spread over about
+    # 10% on the bench machine: the base comparison defaults to 4 rounds.
+    monkeypatch.delenv("BENCH_ROUNDS", raising=False)
+    fresh = runpy.run_path(servers.__file__)
+    assert (fresh["ROUNDS"], fresh["ROUNDS_AGAINST_BASE"]) == (2, 4)
+    monkeypatch.setenv("BENCH_ROUNDS", "3")
+    fresh = runpy.run_path(servers.__file__)
+    assert (fresh["ROUNDS"], fresh["ROUNDS_AGAINST_BASE"]) == (3, 3)
