@@ -35,6 +35,7 @@ from bench.servers import (
     interleaved,
     prepare_instance,
     seed,
+    settle,
     target_checker,
 )
 
@@ -105,7 +106,7 @@ def measure_size(
     """Measure every scenario at ``items`` items on both; return them by label."""
     results = {}
     with ExitStack() as servers:
-        sides = {}
+        sides, databases = {}, []
         for side, url in ((SQLITE, ""), (SERVER, database_url)):
             instance = work / f"scale-out-{side[:6].strip()}-{items}"
             env = prepare_instance(instance, database_url=url)
@@ -118,6 +119,9 @@ def measure_size(
             log = work / f"scale-out-{items}.log"
             base = servers.enter_context(gunicorn(API, env, log, workers=workers[side]))
             sides[side] = (base, *seed(base, items), None)
+            databases.append(env["DATABASE_URL"])
+        for database in databases:
+            settle(database)
         for name, method, path, body in READS + WRITES:
             label = f"{name} @ {items} items"
             measured = interleaved(sides, method, path, body)

@@ -5,6 +5,7 @@ bench/scale_out.py start the API, the floor and the seed-000 reference under
 gunicorn with these settings, seed them over HTTP and drive them with wrk.
 """
 
+import contextlib
 import functools
 import json
 import os
@@ -243,6 +244,29 @@ def empty_database(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
+
+
+def settle(database_url: str) -> None:
+    """Let the seeding's deferred writes land before any scenario is measured.
+
+    Seeding thousands of items in seconds leaves work for later: PostgreSQL's
+    next checkpoint writes every page they dirtied (PostgreSQL checkpoints
+    every 5 minutes) and autovacuum visits the new rows; SQLite's WAL holds
+    them until its next checkpoint; the kernel writes dirty pages back. Left
+    alone, that work falls on whichever scenario runs when it comes due. So
+    before measuring: VACUUM ANALYZE and CHECKPOINT on PostgreSQL (pgbench
+    vacuums before each run for the same reason), a WAL checkpoint on SQLite,
+    then sync().
+    """
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+            connection.execute("CHECKPOINT")
+    os.sync()
 
 
 def target_checker() -> tuple[list[str], Callable[[bool, str], None]]:

@@ -15,14 +15,18 @@ the tests says nothing about speed.
 import csv
 import io
 import runpy
+import sqlite3
 import subprocess
+import time
 
+import psycopg
 import pytest
 
 from bench import servers
 from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
-from bench.servers import alternating
+from bench.servers import alternating, settle
+from tests.helpers import TEST_DATABASE_URL
 
 
 def test_the_import_csv_is_applied_in_full(logged_in):
@@ -169,3 +173,47 @@ def test_a_comparison_with_a_base_takes_more_rounds_than_the_other_parts(monkeyp
     monkeypatch.setenv("BENCH_ROUNDS", "3")
     fresh = runpy.run_path(servers.__file__)
     assert (fresh["ROUNDS"], fresh["ROUNDS_AGAINST_BASE"]) == (3, 3)
+
+
+def test_settling_a_sqlite_database_empties_its_wal(tmp_path):
+    database = tmp_path / "seeded.db"
+    writer = sqlite3.connect(database)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # leave it all in the WAL
+    writer.execute("CREATE TABLE seeded (value TEXT)")
+    writer.executemany("INSERT INTO seeded VALUES (?)", [("x" * 100,)] * 1000)
+    writer.commit()
+    wal = tmp_path / "seeded.db-wal"
+    assert wal.stat().st_size > 0
+
+    settle(f"sqlite:///{database}")
+
+    assert wal.stat().st_size == 0
+    assert writer.execute("SELECT count(*) FROM seeded").fetchone() == (1000,)
+    writer.close()
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL")
+def test_settling_postgresql_vacuums_and_checkpoints():
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS bench_settle")
+        connection.execute("CREATE TABLE bench_settle (value int)")
+        connection.execute("INSERT INTO bench_settle SELECT generate_series(1, 1000)")
+        checkpoints = "SELECT checkpoints_req FROM pg_stat_bgwriter"
+        before = connection.execute(checkpoints).fetchone()[0]
+
+        settle(TEST_DATABASE_URL)
+
+        # The checkpointer publishes its count itself, a moment later.
+        for _ in range(50):
+            connection.execute("SELECT pg_stat_clear_snapshot()")
+            if connection.execute(checkpoints).fetchone()[0] > before:
+                break
+            time.sleep(0.1)
+        assert connection.execute(checkpoints).fetchone()[0] > before
+        vacuumed = connection.execute(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+            " FROM pg_stat_user_tables WHERE relname = 'bench_settle'"
+        ).fetchone()
+        connection.execute("DROP TABLE bench_settle")
+    assert vacuumed == (True,)
