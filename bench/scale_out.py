@@ -5,8 +5,9 @@ Redis for the sessions and rate limits, by configuration alone. This part of
 the benchmark starts both with ``scripts/services.sh`` (durable settings:
 ``fsync=on``; Redis keeps sessions in memory, as it would in production),
 runs the API once on each configuration with the worker count
-gunicorn.conf.py picks for it, seeds both with the same items, and measures
-every scenario on both in the same run, alternating between them (best of
+gunicorn.conf.py picks for it, seeds both with the same items, lets the
+seeding's deferred writes land (bench.servers.settle), and measures every
+scenario on both in the same run, alternating between them (best of
 BENCH_ROUNDS each), as a ratio to the same floor.
 
 The target (issue 14): every scenario on PostgreSQL + Redis reaches

@@ -147,6 +147,9 @@ def short_lists() -> Select:
         _short_list("low_stock", _low_stock(team), LOW_STOCK_ORDER),
         _short_list("expiring", _expiring(team, bindparam("expires_by")), EXPIRY_ORDER),
     )
+    # Each list is a subquery of its own: SQLite refuses ORDER BY and LIMIT on
+    # a member of a UNION. And a UNION keeps no order of its members: the
+    # outer ORDER BY, by list and position, gives each list back in its own.
     both = union_all(*(select(each.subquery()) for each in lists)).subquery()
     return select(both).order_by(both.c.list, both.c.position)
 

@@ -285,7 +285,8 @@ def short_lists(
     """Return the home page's lists, from one statement (item_queries.short_lists).
 
     The team's ``limit`` most urgent low-stock items, its ``limit``
-    soonest-expiring ones, and how many items expire within ``within_days``.
+    soonest-expiring ones, and how many items expire within ``within_days``
+    (or already have).
     (The home page takes the number of low-stock items from the team's kept
     totals.)
     """

@@ -281,7 +281,8 @@ def test_the_home_pages_two_lists_keep_their_own_orders(client, logged_in):
 
 def test_the_home_page_counts_every_expiring_item_and_low_stock_item(client, logged_in):
     # The home page lists the first 8 of each and counts them all: low stock
-    # from the team's kept totals, expiring items in the list's own statement.
+    # from the team's kept totals, expiring items from the short lists'
+    # statement (each row carries its list's total).
     soon = (date.today() + timedelta(days=3)).isoformat()
     for number in range(10):
         created = client.post(
