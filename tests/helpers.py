@@ -15,9 +15,7 @@ database number of its own, so that one worker's wipe never empties another's.
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -25,7 +23,6 @@ import requests
 from flask import Flask
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
-from werkzeug.serving import make_server
 
 from app import create_app, register_blueprints
 from extensions import db
@@ -33,6 +30,7 @@ from models import History, Item, StockMovement
 from plumbing.database import dispose_engines
 from plumbing.operations import documented_operations
 from plumbing.sessions import SafeRedisSessionInterface
+from tests.live_server import serve  # noqa: F401 (tests import it from here)
 
 PASSWORD = "password123"
 # "gw0", "gw1", ... in a pytest-xdist worker; unset in a plain pytest run.
@@ -122,25 +120,6 @@ def app_with_schema(config: dict, sqlite_template: str | None = None) -> Iterato
     yield app
     with app.app_context():
         dispose_engines()
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve ``app`` from a real multi-threaded HTTP server; yield its base URL."""
-    # Port 0: the kernel picks a free port, so parallel runs never collide.
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # A short poll interval: shutdown() waits up to one interval (0.5 s by
-    # default), at the end of every test that uses a live server.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 class AuthActions:
