@@ -14,11 +14,13 @@ from unittest.mock import ANY
 import pytest
 import requests
 from werkzeug.serving import make_server
+from werkzeug.wsgi import FileWrapper
 
 import routes.inventory
 from app import create_app
 from extensions import db
 from tests.helpers import AuthActions
+from tests.live_server import RESPONSE_KEY, ClosingRequestHandler
 from version import __version__
 
 
@@ -272,3 +274,16 @@ def test_rate_limits_fall_back_to_memory_when_their_store_is_down(sqlite_config)
         for _ in range(3)
     ]
     assert statuses == [401, 401, 429]  # still protected, and no 500
+
+
+def test_the_live_server_closes_a_response_whose_client_hung_up(tmp_path):
+    # Werkzeug skips close() when the client drops the connection while the
+    # request is drained; the test server's handler closes it instead, so no
+    # open file outlives its request (see tests/live_server.py).
+    sent = open(tmp_path / "sent.bin", "wb")  # noqa: SIM115 (the handler closes it)
+    handler = ClosingRequestHandler.__new__(ClosingRequestHandler)
+    environ = {RESPONSE_KEY: FileWrapper(sent)}
+
+    handler.connection_dropped(ConnectionResetError(), environ)
+
+    assert sent.closed
