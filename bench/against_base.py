@@ -17,16 +17,15 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.compare import MAX_LOSS_PERCENT, base_worktree, best, change_percent, loses
+from bench.databases import add_history_rows, prepare_instance
 from bench.scenarios import HISTORY_ROWS, LIST_PAGE_SHARE, READS, SIZES, WRITES
 from bench.servers import (
     API,
     ROOT,
     ROUNDS_AGAINST_BASE,
     SEED_API,
-    add_history_rows,
     gunicorn,
     interleaved,
-    prepare_instance,
     seed,
     target_checker,
     wrk,

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from bench.csv_import import PASSWORD
+from bench.databases import empty_database
 from bench.scenarios import READS, WRITES
-from bench.servers import empty_database
 
 REQUESTS = {"page": 150, "other": 400}
 WARM_UP = 30

@@ -42,6 +42,7 @@ from bench.csv_import import (
     report_import,
     statuses,
 )
+from bench.databases import add_history_rows, prepare_instance
 from bench.scenarios import (
     CEILING_SHARE,
     HISTORY_ROWS,
@@ -59,9 +60,7 @@ from bench.servers import (
     SECONDS,
     THREADS,
     WORKERS,
-    add_history_rows,
     gunicorn,
-    prepare_instance,
     seed,
     target_checker,
     wrk,

@@ -6,7 +6,7 @@ the benchmark starts both with ``scripts/services.sh`` (durable settings:
 ``fsync=on``; Redis keeps sessions in memory, as it would in production),
 runs the API once on each configuration with the worker count
 gunicorn.conf.py picks for it, seeds both with the same items, lets the
-seeding's deferred writes land (bench.servers.settle), and measures every
+seeding's deferred writes land (bench.databases.settle), and measures every
 scenario on both in the same run, alternating between them (best of
 BENCH_ROUNDS each), as a ratio to the same floor.
 
@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench import in_process
+from bench.databases import prepare_instance, settle
 from bench.round_trips import count as count_round_trips
 from bench.scenarios import READS, SIZES, WRITES
 from bench.servers import (
@@ -34,9 +35,7 @@ from bench.servers import (
     ROOT,
     gunicorn,
     interleaved,
-    prepare_instance,
     seed,
-    settle,
     target_checker,
 )
 

@@ -25,7 +25,8 @@ import pytest
 from bench import servers
 from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
-from bench.servers import alternating, settle
+from bench.databases import settle
+from bench.servers import alternating
 from tests.helpers import TEST_DATABASE_URL
 
 
