@@ -7,7 +7,6 @@ from flask import g
 from sqlalchemy import (
     Float,
     Select,
-    String,
     bindparam,
     case,
     cast,
@@ -129,6 +128,10 @@ def find_expiring(within_days: int, today: date) -> Select:
     return _expiring(g.team_id, today + timedelta(days=within_days))
 
 
+# The names short_lists() gives its two lists, in each row's ``list``.
+LOW_STOCK_LIST, EXPIRING_LIST = "low_stock", "expiring"
+
+
 @functools.cache
 def short_lists() -> Select:
     """Build (once) one SELECT of the home page's two short lists.
@@ -144,8 +147,10 @@ def short_lists() -> Select:
     """
     team = bindparam("team")
     lists = (
-        _short_list("low_stock", _low_stock(team), LOW_STOCK_ORDER),
-        _short_list("expiring", _expiring(team, bindparam("expires_by")), EXPIRY_ORDER),
+        _short_list(LOW_STOCK_LIST, _low_stock(team), LOW_STOCK_ORDER),
+        _short_list(
+            EXPIRING_LIST, _expiring(team, bindparam("expires_by")), EXPIRY_ORDER
+        ),
     )
     # Each list is a subquery of its own: SQLite refuses ORDER BY and LIMIT on
     # a member of a UNION. And a UNION keeps no order of its members: the
@@ -181,7 +186,7 @@ def _expiring(team, expires_by) -> Select:
 def _short_list(name: str, stmt: Select, order: tuple) -> Select:
     # The window functions see every row the WHERE keeps, before the LIMIT.
     return stmt.add_columns(
-        literal(name, String).label("list"),
+        literal(name).label("list"),
         func.row_number().over(order_by=order).label("position"),
         func.count().over().label("list_total"),
     ).limit(bindparam("limit"))

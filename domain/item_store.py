@@ -296,6 +296,6 @@ def short_lists(
         "limit": limit,
     }
     rows = read_only_connection().execute(queries.short_lists(), parameters).all()
-    low = [row for row in rows if row.list == "low_stock"]
-    expiring = [row for row in rows if row.list == "expiring"]
+    low = [row for row in rows if row.list == queries.LOW_STOCK_LIST]
+    expiring = [row for row in rows if row.list == queries.EXPIRING_LIST]
     return low, expiring, expiring[0].list_total if expiring else 0
