@@ -9,6 +9,7 @@ from dashboard import bp
 from dashboard.access import current_team_row, page_member_required
 from domain import item_store
 from plumbing.database import read_only_connection
+from plumbing.pagination import inline_number
 from query_strings import HistoryQuery
 from routes.history import find_history
 from routes.stock import low_stock_alert, units_sold_recently
@@ -30,7 +31,7 @@ def home():
         SHORT_LIST, EXPIRY_WINDOW_DAYS, today
     )
     sold = units_sold_recently([item.id for item in low])
-    latest = find_history(HistoryQuery()).limit(SHORT_LIST)
+    latest = find_history(HistoryQuery()).limit(inline_number(SHORT_LIST))
     changes = read_only_connection().execute(latest).all()
     return render_template(
         "dashboard/home.html",

@@ -12,6 +12,7 @@ from domain.item_fields import item_to_dict
 from extensions import db
 from field_types import MOVEMENT_REASONS
 from models import Category, StockMovement, Supplier
+from plumbing.pagination import inline_number
 from query_strings import HistoryQuery
 from routes.history import find_history
 from routes.inventory import get_owned_item
@@ -32,11 +33,11 @@ def item(item_id: int):
         select(StockMovement.__table__)
         .where(StockMovement.item_id == item_id)
         .order_by(StockMovement.id.desc())
-        .limit(CHART_MOVEMENTS)
+        .limit(inline_number(CHART_MOVEMENTS))
     ).all()
     now = utcnow()
     history = db.session.execute(
-        find_history(HistoryQuery(item_id=item_id)).limit(HISTORY_ROWS)
+        find_history(HistoryQuery(item_id=item_id)).limit(inline_number(HISTORY_ROWS))
     ).all()
     return render_template(
         "dashboard/item.html",

@@ -13,6 +13,7 @@ from dashboard.access import page_member_required, page_query
 from domain import item_store
 from models import Category, Supplier
 from plumbing.database import read_only_connection
+from plumbing.pagination import inline_number
 from query_strings import InventoryQuery
 
 # The filter menus list at most this many categories and suppliers.
@@ -56,7 +57,7 @@ def catalog_menu(model) -> list:
         select(model.id, model.name)
         .where(model.team_id == g.team_id)
         .order_by(model.name_key, model.id)
-        .limit(MENU_LIMIT)
+        .limit(inline_number(MENU_LIMIT))
     )
     return read_only_connection().execute(menu).all()
 

@@ -16,6 +16,7 @@ from sqlalchemy.sql import Executable
 from columns import utcnow
 from extensions import db
 from models import Category, History, Membership, Supplier, Team, User
+from plumbing.pagination import cut_to_window
 
 # Built once: executing a prebuilt statement skips the statement construction
 # and cache-key work that dominates such small writes.
@@ -64,8 +65,7 @@ def team_history_page(
         SELECT_HISTORY_COUNT.scalar_subquery().label("team_history_count")
     )
     parameters = {"team_id": g.team_id, "user_id": g.user_id}
-    page = counted.limit(window["limit"]).offset(window["offset"])
-    rows = connection.execute(page, parameters).all()
+    rows = connection.execute(cut_to_window(counted, window), parameters).all()
     if rows:
         return rows, rows[0].team_history_count
     return rows, team_history_count(connection)

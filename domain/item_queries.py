@@ -26,6 +26,7 @@ from domain.item_statements import (
     items,
 )
 from models import Item
+from plumbing.pagination import inline_number
 from plumbing.search import matches_search
 from query_strings import InventoryFilters, InventoryQuery
 
@@ -36,14 +37,15 @@ def every_item_page(sort: str | None) -> Select:
 
     A statement built per request costs SQLAlchemy a cache key each time, a
     fifth of the list's time; this one, like those in item_statements, is built
-    once, with the team, LIMIT and OFFSET as bound parameters.
+    once, with the team, LIMIT and OFFSET as bound parameters (the latter two
+    written in as numbers when it runs: pagination.inline_number).
     """
     return (
         select(*ITEM_COLUMNS)
         .where(items.c.team_id == bindparam("team"))
         .order_by(*_sort_order(sort))
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .limit(inline_number("limit"))
+        .offset(inline_number("offset"))
     )
 
 
@@ -189,4 +191,4 @@ def _short_list(name: str, stmt: Select, order: tuple) -> Select:
         literal(name).label("list"),
         func.row_number().over(order_by=order).label("position"),
         func.count().over().label("list_total"),
-    ).limit(bindparam("limit"))
+    ).limit(inline_number("limit"))

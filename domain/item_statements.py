@@ -31,6 +31,7 @@ from models import (
     Team,
     User,
 )
+from plumbing.pagination import inline_number
 
 items = Item.__table__
 item_tags = ItemTag.__table__
@@ -100,7 +101,7 @@ SKU_IN_USE = (
         func.lower(items.c.sku) == bindparam("sku"),
         items.c.id != bindparam("item_id"),
     )
-    .limit(1)
+    .limit(inline_number(1))
 )
 # What a refused conditional UPDATE is explained from (see item_edits).
 SELECT_STATE = select(items.c.team_id, items.c.version, items.c.quantity).where(

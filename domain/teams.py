@@ -29,6 +29,7 @@ from errors import APIError
 from extensions import db
 from models import Category, Item, Membership, Supplier, Team, User
 from plumbing.database import read_only_connection
+from plumbing.pagination import inline_number
 
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
@@ -84,7 +85,7 @@ def first_team_id(user_id: int) -> int | None:
         select(memberships.c.team_id)
         .where(memberships.c.user_id == user_id)
         .order_by(memberships.c.joined_at, memberships.c.team_id)
-        .limit(1)
+        .limit(inline_number(1))
     )
 
 
@@ -161,7 +162,7 @@ def other_team_id(user_id: int, team_id: int) -> int | None:
         select(memberships.c.team_id)
         .where(memberships.c.user_id == user_id, memberships.c.team_id != team_id)
         .order_by(memberships.c.joined_at, memberships.c.team_id)
-        .limit(1)
+        .limit(inline_number(1))
     )
 
 

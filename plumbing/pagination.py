@@ -3,8 +3,9 @@
 import math
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.elements import BindParameter
 
 from extensions import db
 from query_strings import PageQuery
@@ -36,8 +37,7 @@ def paginate_rows(
     keep only the first. Pass ``total`` when it is already known, to spare the
     database a COUNT(*).
     """
-    offset = (query.page - 1) * query.per_page
-    rows = connection.execute(stmt.limit(query.per_page).offset(offset)).all()
+    rows = connection.execute(cut_to_window(stmt, page_window(query))).all()
     if total is None:
         counted = select(func.count()).select_from(stmt.order_by(None).subquery())
         total = connection.execute(counted).scalar_one()
@@ -45,8 +45,15 @@ def paginate_rows(
 
 
 def page_window(query: PageQuery) -> dict[str, int]:
-    """The LIMIT and OFFSET of the page ``query`` asks for, as bound parameters."""
+    """The LIMIT and OFFSET of the page ``query`` asks for, for a prebuilt
+    statement's ``inline_number("limit")`` and ``inline_number("offset")``."""
     return {"limit": query.per_page, "offset": (query.page - 1) * query.per_page}
+
+
+def cut_to_window(stmt: Select, window: dict[str, int]) -> Select:
+    """Return ``stmt`` cut to a ``window`` (page_window), its numbers written in."""
+    limit, offset = inline_number(window["limit"]), inline_number(window["offset"])
+    return stmt.limit(limit).offset(offset)
 
 
 def page_metadata(query: PageQuery, total: int | None) -> dict[str, int]:
@@ -57,3 +64,23 @@ def page_metadata(query: PageQuery, total: int | None) -> dict[str, int]:
         "total": total or 0,
         "pages": math.ceil(total / query.per_page) if total else 0,
     }
+
+
+def inline_number(value_or_name: int | str) -> BindParameter:
+    """A LIMIT or OFFSET that the database receives as a number in the SQL.
+
+    ``inline_number(50)`` in a statement built per request;
+    ``inline_number("limit")`` in a prebuilt one, its number given with the
+    other parameters when it runs. Either way SQLAlchemy caches the statement
+    as usual and writes the number in at execution (``literal_execute``).
+
+    Why not a parameter like any other value: PostgreSQL plans a prepared
+    statement once for all values (a generic plan) only if that plan looks no
+    costlier than one made for the values at hand. With the LIMIT unknown it
+    must assume that a tenth of the rows are wanted, so past a few hundred
+    rows every execution was planned anew, and planning cost more than
+    running the query (tests/test_query_plans.py).
+    """
+    if isinstance(value_or_name, str):
+        return bindparam(value_or_name, type_=Integer, literal_execute=True)
+    return bindparam(None, value_or_name, Integer, unique=True, literal_execute=True)
