@@ -18,14 +18,10 @@ def paginate(
 
     Pass ``total`` when it is already known, to spare the database a COUNT(*).
     """
-    page = db.paginate(
-        stmt,
-        page=query.page,
-        per_page=query.per_page,
-        error_out=False,
-        count=total is None,
-    )
-    return page.items, page_metadata(query, page.total if total is None else total)
+    objects = db.session.scalars(cut_to_window(stmt, page_window(query))).all()
+    if total is None:
+        total = db.session.scalar(count_of(stmt))
+    return objects, page_metadata(query, total)
 
 
 def paginate_rows(
@@ -33,14 +29,11 @@ def paginate_rows(
 ) -> tuple[list[Row], dict[str, int]]:
     """Return one page of a Core SELECT's rows and the pagination metadata.
 
-    ``db.paginate`` is made for ORM selects: of a select of columns it would
-    keep only the first. Pass ``total`` when it is already known, to spare the
-    database a COUNT(*).
+    Pass ``total`` when it is already known, to spare the database a COUNT(*).
     """
     rows = connection.execute(cut_to_window(stmt, page_window(query))).all()
     if total is None:
-        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
-        total = connection.execute(counted).scalar_one()
+        total = connection.execute(count_of(stmt)).scalar_one()
     return rows, page_metadata(query, total)
 
 
@@ -54,6 +47,11 @@ def cut_to_window(stmt: Select, window: dict[str, int]) -> Select:
     """Return ``stmt`` cut to a ``window`` (page_window), its numbers written in."""
     limit, offset = inline_number(window["limit"]), inline_number(window["offset"])
     return stmt.limit(limit).offset(offset)
+
+
+def count_of(stmt: Select) -> Select:
+    """Return a SELECT of how many rows ``stmt`` has (all pages)."""
+    return select(func.count()).select_from(stmt.order_by(None).subquery())
 
 
 def page_metadata(query: PageQuery, total: int | None) -> dict[str, int]:
@@ -79,7 +77,9 @@ def inline_number(value_or_name: int | str) -> BindParameter:
     costlier than one made for the values at hand. With the LIMIT unknown it
     must assume that a tenth of the rows are wanted, so past a few hundred
     rows every execution was planned anew, and planning cost more than
-    running the query (tests/test_query_plans.py).
+    running the query (tests/test_query_plans.py). Every LIMIT and OFFSET in
+    the app is written this way (which is why paginate() does not use
+    Flask-SQLAlchemy's ``db.paginate``).
     """
     if isinstance(value_or_name, str):
         return bindparam(value_or_name, type_=Integer, literal_execute=True)
