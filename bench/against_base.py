@@ -21,8 +21,8 @@ from bench.databases import add_history_rows, prepare_instance
 from bench.scenarios import HISTORY_ROWS, LIST_PAGE_SHARE, READS, SIZES, WRITES
 from bench.servers import (
     API,
+    PAIRED_ROUNDS,
     ROOT,
-    ROUNDS_AGAINST_BASE,
     SEED_API,
     gunicorn,
     interleaved,
@@ -68,9 +68,7 @@ def compare_size(items: int, base_root: Path, work: Path, floor_rps: float) -> d
             if name == "list a page" and reference:
                 contestants = sides | {"seed-000": reference}
             label = f"{name} @ {items} items"
-            results[label] = interleaved(
-                contestants, method, path, body, ROUNDS_AGAINST_BASE
-            )
+            results[label] = interleaved(contestants, method, path, body, PAIRED_ROUNDS)
             report_comparison(label, results[label], floor_rps)
         if items == max(SIZES):
             try:
@@ -82,7 +80,7 @@ def compare_size(items: int, base_root: Path, work: Path, floor_rps: float) -> d
                 return results
             _, method, path, _ = READS[2]
             label = "history @ 1M rows"
-            results[label] = interleaved(sides, method, path, None, ROUNDS_AGAINST_BASE)
+            results[label] = interleaved(sides, method, path, None, PAIRED_ROUNDS)
             report_comparison(label, results[label], floor_rps)
     return results
 
@@ -163,13 +161,13 @@ def compare_with_base(ref: str) -> int:
             ).stdout.strip()
             print(
                 f"base: {ref} ({described});"
-                f" {ROUNDS_AGAINST_BASE} rounds per side, best counts"
+                f" {PAIRED_ROUNDS} rounds per side, best counts"
             )
             with gunicorn("bench.floor:app", {}, work / "floor.log") as floor_base:
                 floor = best(
                     [
                         wrk(floor_base, "GET", "/item", None, None, 1)
-                        for _ in range(ROUNDS_AGAINST_BASE)
+                        for _ in range(PAIRED_ROUNDS)
                     ]
                 )
             print(
