@@ -22,11 +22,11 @@ import time
 import psycopg
 import pytest
 
-from bench import servers
+from bench import scale_out, servers
 from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
 from bench.databases import settle
-from bench.servers import alternating
+from bench.servers import PAIRED_ROUNDS, alternating
 from tests.helpers import TEST_DATABASE_URL
 
 
@@ -165,9 +165,11 @@ def test_sides_take_turns_for_the_rounds_asked_and_the_best_counts():
     assert best_rounds == {"base": {"rps": 9}, "current": {"rps": 8}}
 
 
-def test_a_comparison_with_a_base_takes_more_rounds_than_the_other_parts(monkeypatch):
-    # 5% is the comparison's tolerance, and single rounds spread over about
-    # 10% on the bench machine: the base comparison defaults to 4 rounds.
+def test_sides_held_to_a_target_take_more_rounds_than_the_other_parts(monkeypatch):
+    # 5% is the base comparison's tolerance, 0.7x the scale-out part's share,
+    # and single rounds spread over about 10% on the bench machine: both
+    # default to 4 rounds.
+    assert scale_out.ROUNDS == PAIRED_ROUNDS
     monkeypatch.delenv("BENCH_ROUNDS", raising=False)
     fresh = runpy.run_path(servers.__file__)
     assert (fresh["ROUNDS"], fresh["PAIRED_ROUNDS"]) == (2, 4)
