@@ -16,7 +16,9 @@ def paginate(
 ) -> tuple[list[Any], dict[str, int]]:
     """Return one page of ``stmt``'s ORM objects and the pagination metadata.
 
-    Pass ``total`` when it is already known, to spare the database a COUNT(*).
+    For a SELECT of one entity with no joined collection loads (none here):
+    each row is then one object. Pass ``total`` when it is already known, to
+    spare the database a COUNT(*).
     """
     objects = db.session.scalars(cut_to_window(stmt, page_window(query))).all()
     if total is None:
