@@ -21,10 +21,10 @@ docs/BENCHMARKS.md are checked at the end. ``python -m bench.run ceiling``,
 Settings (environment): BENCH_SECONDS (per measurement, default 8),
 BENCH_CONNECTIONS (default 16), BENCH_IMPORT_ROWS (default 10 000, the import
 cap), BENCH_ROUNDS (rounds per side where two take turns; the best counts;
-default 2; 4 against a base commit and for PostgreSQL + Redis beside SQLite), WEB_CONCURRENCY and
-GUNICORN_THREADS (the gunicorn settings, defaults from gunicorn.conf.py),
-BENCH_DATABASE_URL (default: a fresh SQLite file; the ceiling and --base run
-on SQLite only).
+default 2; 4 against a base commit and for PostgreSQL + Redis beside SQLite),
+WEB_CONCURRENCY and GUNICORN_THREADS (the gunicorn settings, defaults from
+gunicorn.conf.py), BENCH_DATABASE_URL (default: a fresh SQLite file; the
+ceiling and --base run on SQLite only).
 """
 
 import argparse

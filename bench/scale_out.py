@@ -45,8 +45,8 @@ SERVER = "PostgreSQL + Redis"
 SHARE = 0.7
 TAIL_FACTOR = 3
 # Each side's best of 4 rounds (BENCH_ROUNDS sets it), as against a base
-# commit: the target is a ratio of the two sides' bests, and with 2 rounds
-# get one item, the scenario nearest the target, measured 0.70x in one full
+# commit. The target is a ratio of the two sides' bests: with 2 rounds,
+# "get one item" (the scenario nearest the target) measured 0.70x in one full
 # run and 0.71-0.76x in the others (docs/BENCHMARKS.md).
 ROUNDS = PAIRED_ROUNDS
 

@@ -40,10 +40,10 @@ WORKERS = os.environ.get("WEB_CONCURRENCY") or str(
 THREADS = str(GUNICORN_CONF["threads"])
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-# Where two sides are held to a target against each other (a comparison with
-# a base commit: every scenario within 5%), while single rounds of one
-# scenario on this machine spread over about 10%: more rounds per side, so
-# that each side's best is nearer its true best.
+# Rounds per side where two sides are held to a target against each other:
+# every scenario within 5% of a base commit, PostgreSQL + Redis at 0.7x of
+# SQLite. Single rounds of one scenario spread over about 10% on this machine,
+# so more rounds per side bring each side's best nearer its true best.
 PAIRED_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 
 

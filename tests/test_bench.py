@@ -18,6 +18,7 @@ import runpy
 import sqlite3
 import subprocess
 import time
+from contextlib import nullcontext
 
 import psycopg
 import pytest
@@ -26,6 +27,7 @@ from bench import scale_out, servers
 from bench.compare import base_worktree, best, change_percent, loses, worktree_paths
 from bench.csv_import import csv_body, measure_import, register_and_log_in, statuses
 from bench.databases import settle
+from bench.scenarios import READS, WRITES
 from bench.servers import PAIRED_ROUNDS, alternating
 from tests.helpers import TEST_DATABASE_URL
 
@@ -169,13 +171,40 @@ def test_sides_held_to_a_target_take_more_rounds_than_the_other_parts(monkeypatc
     # 5% is the base comparison's tolerance, 0.7x the scale-out part's share,
     # and single rounds spread over about 10% on the bench machine: both
     # default to 4 rounds.
-    assert scale_out.ROUNDS == PAIRED_ROUNDS
     monkeypatch.delenv("BENCH_ROUNDS", raising=False)
     fresh = runpy.run_path(servers.__file__)
     assert (fresh["ROUNDS"], fresh["PAIRED_ROUNDS"]) == (2, 4)
     monkeypatch.setenv("BENCH_ROUNDS", "3")
     fresh = runpy.run_path(servers.__file__)
     assert (fresh["ROUNDS"], fresh["PAIRED_ROUNDS"]) == (3, 3)
+
+
+def test_the_scale_out_part_measures_each_scenario_in_paired_rounds(
+    monkeypatch, tmp_path
+):
+    # Everything but the measuring is stubbed: no servers are started.
+    asked = []
+
+    def interleaved(sides, method, path, body, rounds=servers.ROUNDS):
+        asked.append((path, rounds))
+        return {}
+
+    monkeypatch.setattr(scale_out, "interleaved", interleaved)
+    monkeypatch.setattr(
+        scale_out,
+        "prepare_instance",
+        lambda instance, database_url: {"DATABASE_URL": database_url or "sqlite://"},
+    )
+    monkeypatch.setattr(
+        scale_out, "gunicorn", lambda *args, **kwargs: nullcontext("http://api")
+    )
+    monkeypatch.setattr(scale_out, "seed", lambda base, items: ("cookie", items))
+    for name in ("settle", "count_round_trips", "report"):
+        monkeypatch.setattr(scale_out, name, lambda *args: None)
+    workers = {scale_out.SQLITE: "2", scale_out.SERVER: "2"}
+    scale_out.measure_size(100, tmp_path, 1.0, "postgresql://db", "redis://r", workers)
+    assert len(asked) == len(READS + WRITES)
+    assert {rounds for _, rounds in asked} == {PAIRED_ROUNDS}
 
 
 def test_settling_a_sqlite_database_empties_its_wal(tmp_path):
