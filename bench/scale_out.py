@@ -8,7 +8,7 @@ runs the API once on each configuration with the worker count
 gunicorn.conf.py picks for it, seeds both with the same items, lets the
 seeding's deferred writes land (bench.databases.settle), and measures every
 scenario on both in the same run, alternating between them (best of
-``ROUNDS`` each), as a ratio to the same floor.
+``PAIRED_ROUNDS`` each), as a ratio to the same floor.
 
 The target (issue 14): every scenario on PostgreSQL + Redis reaches
 ``SHARE`` of the same scenario on SQLite, with p99 at most ``TAIL_FACTOR``
@@ -44,11 +44,6 @@ SQLITE = "SQLite + files"
 SERVER = "PostgreSQL + Redis"
 SHARE = 0.7
 TAIL_FACTOR = 3
-# Each side's best of 4 rounds (BENCH_ROUNDS sets it), as against a base
-# commit. The target is a ratio of the two sides' bests: with 2 rounds,
-# "get one item" (the scenario nearest the target) measured 0.70x in one full
-# run and 0.71-0.76x in the others (docs/BENCHMARKS.md).
-ROUNDS = PAIRED_ROUNDS
 
 
 @contextmanager
@@ -130,7 +125,11 @@ def measure_size(
             settle(database)
         for name, method, path, body in READS + WRITES:
             label = f"{name} @ {items} items"
-            measured = interleaved(sides, method, path, body, ROUNDS)
+            # Each side's best of PAIRED_ROUNDS (4), as against a base commit.
+            # The target is a ratio of the two sides' bests: with 2 rounds,
+            # "get one item" (the scenario nearest it) measured 0.70x in one
+            # full run and 0.71-0.76x in the others (docs/BENCHMARKS.md).
+            measured = interleaved(sides, method, path, body, PAIRED_ROUNDS)
             trips = None
             if items == SIZES[0]:
                 base, cookie, max_id, _ = sides[SERVER]

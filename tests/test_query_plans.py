@@ -1,9 +1,9 @@
 """PostgreSQL plans a read that a connection runs again once, not every time.
 
 psycopg prepares a statement that a connection runs more than five times.
-PostgreSQL then tries plans made for the values at hand (custom plans) five times, and
-from then on uses one plan made for any values (the generic plan), unless
-that plan looks costlier. A LIMIT or OFFSET sent as a parameter makes it
+PostgreSQL then tries plans made for the values at hand (custom plans) five
+times, and from then on uses one plan made for any values (the generic
+plan), unless that plan looks costlier. A LIMIT or OFFSET sent as a parameter makes it
 look so: the generic plan must assume that a tenth of the rows are wanted.
 Past a few hundred rows PostgreSQL then planned every execution anew, and at
 10 000 items planning cost the home page more than running its statements
