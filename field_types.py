@@ -31,9 +31,20 @@ ACTION_TYPES = (
 ENTITY_TYPES = ("user", "item", "category", "supplier", "team", "member")
 # Two kinds of role. The site role (users.role) marks who operates the whole
 # installation; the team role (memberships.role) says what a member may do
-# with one team's inventory. Their values are the same words.
+# with one team's inventory.
 SITE_ROLES = ("staff", "admin")
-TEAM_ROLES = ("staff", "admin")
+TEAM_ROLES = ("staff", "clerk", "admin")
+# One true line per team role: the member dialog, GET /teams, the OpenAPI
+# document and the README's role table all say these words.
+TEAM_ROLE_DESCRIPTIONS = {
+    "admin": "Runs the team: items, prices, catalog, imports and members, "
+    "and everything a clerk does.",
+    "clerk": "Works the shop floor: sees everything and records sales, "
+    "deliveries, returns, write-offs and counts.",
+    "staff": "Read-only: sees items, stock, alerts and history; changes nothing.",
+}
+# The team roles that may record stock movements.
+STOCK_ROLES = ("admin", "clerk")
 ITEM_STATUSES = ("active", "inactive")
 MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
 
