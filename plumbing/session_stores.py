@@ -62,8 +62,7 @@ class SafeSessionMixin:
         try:
             super().save_session(app, session, scratch)
         except STORE_ERRORS as error:
-            log_store_failure("storing a session", error)
-            raise store_failure(error) from None
+            raise request_failure(session, "storing a session", error) from None
         session.stored_early = (scratch.headers.getlist("Set-Cookie"), before)
 
     def _finish_early_write(self, session, response: Response) -> None:
@@ -97,6 +96,13 @@ def log_store_failure(doing: str, error: Exception) -> None:
     current_app.logger.warning(
         "Session store unavailable while %s: %s", doing, one_line(error)
     )
+
+
+def request_failure(session, doing: str, error: Exception) -> APIError:
+    """Log a failed session write of a view, and return the 503 to raise."""
+    log_store_failure(doing, error)
+    session.store_unavailable = True  # nor retried at the end of the request
+    return store_failure(error)
 
 
 def store_failure(error: Exception) -> APIError:

@@ -51,8 +51,7 @@ from plumbing.session_stores import (
     FileSessionInterface,
     SafeRedisSessionInterface,
     loaded_from_store,
-    log_store_failure,
-    store_failure,
+    request_failure,
 )
 
 
@@ -89,8 +88,7 @@ def begin_session(**values: Any) -> None:
         # regenerate() ignores an empty session, so the values go in first.
         current_app.session_interface.regenerate(session)
     except STORE_ERRORS as error:
-        log_store_failure("starting a session", error)
-        raise store_failure(error) from None
+        raise request_failure(session, "starting a session", error) from None
     current_app.session_interface.store_now(current_app, session, before)
 
 
