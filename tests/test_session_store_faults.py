@@ -9,6 +9,8 @@ database, and a client that retries when told to (503 with Retry-After)
 shows what a retry does.
 """
 
+import fcntl
+import os
 import shutil
 import time
 
@@ -18,7 +20,12 @@ from sqlalchemy import func, select
 from extensions import db
 from models import History, Item
 from plumbing.sessions import STORE_DOWN_MESSAGE
-from tests.helpers import AuthActions, app_with_schema, item_payload
+from tests.helpers import (
+    AuthActions,
+    app_with_schema,
+    item_payload,
+    stored_session_count,
+)
 from tests.own_redis import OwnRedis
 
 pytestmark = pytest.mark.skipif(
@@ -196,3 +203,33 @@ def test_a_team_switch_whose_session_cannot_be_stored_changes_nothing(
     retried = client.post(f"/teams/{shop['id']}/switch")
     assert retried.status_code == 200
     assert client.get("/me").get_json()["team"]["id"] == shop["id"] != first
+
+
+@pytest.mark.parametrize("store", ["files", "redis"])
+def test_a_login_or_logout_whose_commit_fails_puts_the_session_back(
+    sqlite_config, sqlite_template, own_redis, tmp_path, store
+):
+    # The session is stored first; if the commit then fails (the database is
+    # locked by a long write), the store is put back as the request found it.
+    settings = {"SQLITE_BUSY_TIMEOUT_MS": 200}
+    if store == "redis":
+        settings |= {"SESSION_TYPE": "redis", "SESSION_REDIS_URL": own_redis.url}
+    for app in app_with_schema(sqlite_config | settings, sqlite_template):
+        alice, bob = app.test_client(), app.test_client()
+        AuthActions(alice).register_and_login("alice")
+        AuthActions(bob).register("bob")
+
+        long_write = os.open(tmp_path / "test.db.write-lock", os.O_RDWR | os.O_CREAT)
+        fcntl.flock(long_write, fcntl.LOCK_EX)
+        try:
+            logout = alice.post("/logout")
+            login = AuthActions(bob).login("bob")
+        finally:
+            os.close(long_write)
+
+        assert (logout.status_code, login.status_code) == (503, 503)
+        assert "Set-Cookie" not in login.headers
+        assert history_actions(app) == ["register", "login", "register"]
+        assert stored_session_count(app) == 1  # alice's, back; bob's withdrawn
+        assert alice.get("/me").get_json()["user"]["username"] == "alice"
+        assert bob.get("/me").status_code == 401
