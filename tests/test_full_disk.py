@@ -1,18 +1,21 @@
 """A full disk, for real: a small tmpfs, filled to the last page.
 
-Session files or the SQLite database live on the tmpfs; a filler file takes
-every free page, so each write fails with ENOSPC as on a full disk or quota.
-Mounting needs root (or the right to mount); elsewhere these tests skip.
+Session files, the SQLite database or a PostgreSQL server's data live on the
+tmpfs; a filler file takes every free page, so each write fails with ENOSPC
+as on a full disk or quota. Mounting needs root; elsewhere these tests skip.
 """
 
 import errno
 import logging
 import os
 import subprocess
+import tempfile
 from contextlib import suppress
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.pool import NullPool
 
 from errors import DISK_FULL_MESSAGE
 from extensions import db
@@ -20,16 +23,19 @@ from models import History, Item
 from plumbing.session_stores import STORE_FULL_MESSAGE
 from tests.helpers import AuthActions, app_with_schema, item_payload
 
+PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
+SERVICES = Path(__file__).resolve().parent.parent / "scripts" / "services.sh"
+
 
 class TinyDisk:
     """A mounted tmpfs of ``size``, which fill() fills and free() empties."""
 
-    def __init__(self, path, size: str) -> None:
+    def __init__(self, path, size: str, mode: str = "0700") -> None:
         self.path = path
         self.filler = path / "filler"
-        path.mkdir()
+        path.mkdir(exist_ok=True)
         mounted = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", path],
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode={mode}", "tmpfs", path],
             capture_output=True,
             text=True,
         )
@@ -81,6 +87,34 @@ def database_on_disk(sqlite_config, sqlite_template, tiny_disk):
     yield from app_with_schema(
         sqlite_config | {"SQLALCHEMY_DATABASE_URI": uri}, sqlite_template
     )
+
+
+@pytest.fixture
+def postgres_on_disk(sqlite_config):
+    """An app on a PostgreSQL server of its own, its data on a tiny disk."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    if not os.access(PG_CTL, os.X_OK):
+        pytest.skip("needs PostgreSQL 15 (scripts/services.sh installs it)")
+    # Not under pytest's private folders: the postgres user must reach it.
+    disk = TinyDisk(Path(tempfile.mkdtemp(prefix="inventory-pg-disk-")), "72m", "0755")
+    environment = os.environ | {"SERVICES_DIR": str(disk.path / "services")}
+    try:
+        subprocess.run([SERVICES, "start"], env=environment, check=True)
+        for line in (disk.path / "services" / "env").read_text().splitlines():
+            name, _, value = line.partition("=")
+            if name == "TEST_DATABASE_URL":
+                url = value
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
+        }
+        for app in app_with_schema(sqlite_config | settings):
+            yield app, disk
+    finally:
+        subprocess.run([SERVICES, "stop"], env=environment, check=True)
+        disk.unmount()
+        disk.path.rmdir()
 
 
 def history_actions(app) -> list[str]:
@@ -160,6 +194,23 @@ def test_a_full_database_disk_is_answered_in_words_that_say_so(
         assert db.session.scalar(select(func.count()).select_from(Item)) == 0
 
     tiny_disk.free()
+    assert client.post("/inventory", json=item_payload()).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Item)) == 1
+
+
+def test_a_full_postgresql_disk_is_answered_in_words_that_say_so(postgres_on_disk):
+    app, disk = postgres_on_disk
+    client = app.test_client()
+    AuthActions(client).register_and_login("alice")
+    disk.fill()
+
+    refused = client.post("/inventory", json=item_payload())  # a new table page
+
+    assert refused.status_code == 503
+    assert refused.get_json()["message"] == DISK_FULL_MESSAGE
+    assert "Retry-After" not in refused.headers
+    disk.free()
     assert client.post("/inventory", json=item_payload()).status_code == 201
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Item)) == 1
