@@ -61,3 +61,10 @@ class OwnRedis:
 
     def unpause(self) -> None:
         self.admin().execute_command("CLIENT", "UNPAUSE")
+
+    def run_out_of_memory(self) -> None:
+        # Every command that adds data is refused with OOM; DEL still works.
+        self.admin().config_set("maxmemory", 1)
+
+    def free_memory(self) -> None:
+        self.admin().config_set("maxmemory", 0)

@@ -35,6 +35,10 @@ FAULTS = {
     "stopped": (OwnRedis.stop, OwnRedis.start),
     "paused": (OwnRedis.pause_writes, OwnRedis.unpause),
 }
+# And faults that refuse only writes that add data (a logout's DEL passes).
+WRITE_FAULTS = FAULTS | {
+    "out of memory": (OwnRedis.run_out_of_memory, OwnRedis.free_memory),
+}
 
 
 @pytest.fixture
@@ -88,11 +92,11 @@ def history_actions(app) -> list[str]:
         return list(db.session.scalars(select(History.action_type)))
 
 
-def recovering(app, server, fault):
-    return lambda: FAULTS[fault][1](server)
+def recovering(server, fault):
+    return lambda: WRITE_FAULTS[fault][1](server)
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", WRITE_FAULTS)
 @pytest.mark.parametrize("change", ["sale", "create"])
 def test_a_committed_change_is_a_success_when_the_write_back_fails(
     faulty, own_redis, clock, fault, change
@@ -108,16 +112,16 @@ def test_a_committed_change_is_a_success_when_the_write_back_fails(
         ),
         "create": lambda: client.post("/inventory", json=item_payload()),
     }[change]
-    app.fault_at["write-back"] = FAULTS[fault][0]
+    app.fault_at["write-back"] = WRITE_FAULTS[fault][0]
 
     started = time.monotonic()
-    answers = as_a_retrying_client(send, recovering(app, own_redis, fault))
+    answers = as_a_retrying_client(send, recovering(own_redis, fault))
     elapsed = time.monotonic() - started
 
     assert [a.status_code for a in answers] == [200 if change == "sale" else 201]
     assert answers[0].get_json()["status"] == "successful"
     assert elapsed < 4  # one socket timeout, not redis-py's ten retries
-    FAULTS[fault][1](own_redis)
+    WRITE_FAULTS[fault][1](own_redis)
     with app.app_context():
         quantities = db.session.scalars(select(Item.quantity).order_by(Item.id)).all()
     assert quantities == ([9] if change == "sale" else [10, 5])
@@ -142,16 +146,16 @@ def test_a_write_back_on_every_request_fails_no_committed_change(
             assert db.session.scalar(select(func.count()).select_from(Item)) == 1
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", WRITE_FAULTS)
 def test_a_login_whose_session_cannot_be_stored_changes_nothing(
     faulty, own_redis, fault
 ):
     app, client = faulty, faulty.test_client()
     AuthActions(client).register("alice")
-    app.fault_at["view"] = FAULTS[fault][0]
+    app.fault_at["view"] = WRITE_FAULTS[fault][0]
 
     failed, retried = as_a_retrying_client(
-        lambda: AuthActions(client).login("alice"), recovering(app, own_redis, fault)
+        lambda: AuthActions(client).login("alice"), recovering(own_redis, fault)
     )
 
     assert failed.status_code == 503
@@ -169,10 +173,10 @@ def test_a_logout_whose_session_cannot_be_deleted_changes_nothing(
 ):
     app, client = faulty, faulty.test_client()
     AuthActions(client).register_and_login("alice")
-    app.fault_at["view"] = FAULTS[fault][0]
+    app.fault_at["view"] = WRITE_FAULTS[fault][0]
 
     failed = client.post("/logout")
-    FAULTS[fault][1](own_redis)
+    WRITE_FAULTS[fault][1](own_redis)
 
     assert failed.status_code == 503
     assert failed.get_json()["message"] == STORE_DOWN_MESSAGE
@@ -184,7 +188,7 @@ def test_a_logout_whose_session_cannot_be_deleted_changes_nothing(
     assert client.get("/me").status_code == 401
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", WRITE_FAULTS)
 def test_a_team_switch_whose_session_cannot_be_stored_changes_nothing(
     faulty, own_redis, fault
 ):
@@ -192,10 +196,10 @@ def test_a_team_switch_whose_session_cannot_be_stored_changes_nothing(
     AuthActions(client).register_and_login("alice")
     first = client.get("/me").get_json()["team"]["id"]
     shop = client.post("/teams", json={"name": "Corner shop"}).get_json()["team"]
-    app.fault_at["view"] = FAULTS[fault][0]
+    app.fault_at["view"] = WRITE_FAULTS[fault][0]
 
     failed = client.post(f"/teams/{shop['id']}/switch")
-    FAULTS[fault][1](own_redis)
+    WRITE_FAULTS[fault][1](own_redis)
 
     assert failed.status_code == 503
     assert failed.get_json()["message"] == STORE_DOWN_MESSAGE
