@@ -8,7 +8,7 @@ sessions, a lost write is a login that silently did not happen, so this store:
 * raises the OSError when the disk refuses a write (full, quota, no inodes)
   instead of logging it and returning False, and removes the temporary file
   that cachelib would leave behind, so a full disk is never made fuller;
-* writes under one lock that deleting a session takes too (see sessions.py).
+* writes under one lock that deleting a session takes too (session_stores.py).
 """
 
 import os
