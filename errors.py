@@ -9,6 +9,8 @@ Every 4xx and 5xx response has the same shape::
 exception text, stack trace or SQL ever reaches the client; those go to the log.
 """
 
+import errno
+import sqlite3
 from typing import Any
 
 from flask import Flask, current_app, jsonify
@@ -42,6 +44,14 @@ VALIDATION_MESSAGES = {
 # puts in an error's location), filled in by field_types.py and schemas.py.
 PATTERN_MESSAGES: dict[str, str] = {}
 UNION_TAGS: set[str] = set()
+
+DATABASE_BUSY_MESSAGE = "The database is busy or unavailable; please retry shortly."
+DISK_FULL_MESSAGE = (
+    "Nothing was saved: the server's disk is full. Ask whoever runs the server "
+    "to free some space, then try again."
+)
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+POSTGRES_DISK_FULL = "53100"  # SQLSTATE disk_full
 
 
 class APIError(Exception):
@@ -159,13 +169,28 @@ def handle_http_exception(error: HTTPException):
 def handle_database_unavailable(error: OperationalError):
     # "database is locked" after the busy timeout, or the server is unreachable:
     # the request did not happen, and retrying shortly is the right response.
+    # A full disk does not pass in a second: say so, without Retry-After.
     db.session.rollback()
-    current_app.logger.error("Database unavailable: %s", error.orig)
-    return error_response(
-        503,
-        "The database is busy or unavailable; please retry shortly.",
-        headers={"Retry-After": "1"},
-    )
+    current_app.logger.error("Database unavailable: %s", one_line(error.orig))
+    if disk_is_full(error.orig):
+        return error_response(503, DISK_FULL_MESSAGE)
+    return error_response(503, DATABASE_BUSY_MESSAGE, headers={"Retry-After": "1"})
+
+
+def disk_is_full(error: BaseException) -> bool:
+    """Return whether a file, SQLite or PostgreSQL error means the disk is full."""
+    if isinstance(error, OSError):
+        return error.errno in DISK_FULL_ERRNOS
+    if isinstance(error, sqlite3.Error):
+        # sqlite_errorcode is Python 3.11+; 3.10 has only the message.
+        code = getattr(error, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL or str(error) == "database or disk is full"
+    return getattr(error, "sqlstate", None) == POSTGRES_DISK_FULL
+
+
+def one_line(error: BaseException) -> str:
+    """Describe an expected failure in one log line (drivers' messages span several)."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
 
 
 def handle_integrity_error(error: IntegrityError):

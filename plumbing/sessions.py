@@ -18,170 +18,41 @@ handle these traps (see FIELD_NOTES):
   lock that deleting a session takes too, so a logout lands wholly before the
   check (nothing is written back) or wholly after the write (it deletes it).
 * If the store is down, requests get a 503 in the JSON envelope instead of a
-  hang or an HTML 500 (Redis calls time out after a second).
+  hang or an HTML 500 (Redis calls time out after a second), logged in one line.
+* A change that was committed is answered as the success it is, even if the
+  session's write-back (its sliding-expiry refresh) then fails: a client told
+  to retry would make it twice. Only login, logout and a team switch, whose
+  purpose is the session, fail when it cannot be stored; they store it before
+  committing (``begin_session``, ``end_session``, ``change_session``), and a
+  request that fails afterwards puts the store back as it found it.
+* A file store that cannot write (a full disk) raises instead of returning
+  False, so no login hands out a cookie that points at nothing.
 * Session files are readable by their owner only (0600, directory 0700).
+
+Files: plumbing/session_files.py (the store), plumbing/session_stores.py (the
+interfaces).
 """
 
-import json
 import os
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import redis
-from cachelib.file import FileSystemCache
-from flask import Flask, Request, Response, current_app, request, session
-from flask_session.cachelib import CacheLibSessionInterface
+from flask import Flask, current_app, request, session
 from flask_session.defaults import Defaults
-from flask_session.redis import RedisSessionInterface
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from errors import APIError, error_body
-
-try:
-    import fcntl
-except ImportError:  # Windows: SessionFileStore.lock() falls back to a thread lock
-    fcntl = None
-
-# What a session store raises when it cannot be reached or written.
-STORE_ERRORS = (OSError, redis.RedisError)
-STORE_DOWN_MESSAGE = "The session store is unavailable; please retry shortly."
-
-
-class SafeSessionMixin:
-    """Outage handling for any Flask-Session store, through Flask's public hooks."""
-
-    def open_session(self, app: Flask, request: Request):
-        try:
-            return super().open_session(app, request)
-        except STORE_ERRORS:
-            app.logger.exception("Session store unavailable while loading a session")
-            session = self.session_class(sid=None)
-            session.store_unavailable = True
-            return session
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        if getattr(session, "store_unavailable", False):
-            return
-        try:
-            super().save_session(app, session, response)
-        except STORE_ERRORS:
-            app.logger.exception("Session store unavailable while saving a session")
-            _become_unavailable_response(response)
-
-    def is_available(self) -> bool:
-        """Return whether the store answers (for /health)."""
-        raise NotImplementedError
-
-
-def loaded_from_store(session) -> bool:
-    """Return whether ``session`` is the stored one this request's cookie named."""
-    # A cookie the store no longer knows gets a new id in open_session(), and
-    # login gets one from regenerate(): only a loaded session keeps the cookie's.
-    cookie_name = current_app.config["SESSION_COOKIE_NAME"]
-    return session.sid == request.cookies.get(cookie_name)
-
-
-class SessionFileStore(FileSystemCache):
-    """A file store that never evicts live sessions, only expired ones."""
-
-    def __init__(self, directory: str) -> None:
-        super().__init__(directory, threshold=0, mode=0o600)
-        os.chmod(directory, 0o700)
-        self.directory = directory
-        # Beside the folder, not in it: cachelib treats every file in the
-        # folder as a session.
-        self.lock_path = os.path.normpath(directory) + ".lock"
-        self._thread_lock = threading.Lock()
-
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store's write lock, against every thread and process.
-
-        One lock for all sessions: a session is written at login, logout and
-        once per refresh interval, and each write takes microseconds, so
-        queueing them costs nothing and leaves no lock files to clean up.
-        """
-        if fcntl is None:
-            with self._thread_lock:
-                yield
-            return
-        # flock() locks an open file, not a process: each holder opens its own,
-        # so threads of one process exclude each other too.
-        lock_file = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(lock_file)  # closing releases the lock
-
-    def delete(self, key: str, mgmt_element: bool = False) -> bool:
-        """Delete a session, never between a write-back's check and its write."""
-        with self.lock():
-            return super().delete(key, mgmt_element)
-
-    def remove_expired(self) -> None:
-        """Delete every session file whose lifetime has passed."""
-        # cachelib sweeps only when over its threshold, which is off, and keeps
-        # the sweep private: calling it buys "expired files do not pile up",
-        # pinned by test_sessions.py::test_expired_session_files_are_swept.
-        self._remove_expired(time.time())
-
-
-class FileSessionInterface(SafeSessionMixin, CacheLibSessionInterface):
-    """Sessions as files in one directory (one machine, any number of processes)."""
-
-    def __init__(self, app: Flask, **settings: Any) -> None:
-        super().__init__(app, **settings)
-        self.prune_interval = app.config["SESSION_PRUNE_INTERVAL"]
-        self.last_pruned = time.monotonic()
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        super().save_session(app, session, response)
-        self.prune_if_due()
-
-    def is_available(self) -> bool:
-        return os.access(self.cache.directory, os.W_OK)
-
-    def prune_if_due(self) -> None:
-        """Sweep expired session files if SESSION_PRUNE_INTERVAL has passed."""
-        now = time.monotonic()
-        if now - self.last_pruned >= self.prune_interval:
-            self.last_pruned = now
-            self.cache.remove_expired()
-
-    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
-        # Private override; it buys "a logout while this request ran stays a
-        # logout": a loaded session is written back only if its file is still
-        # there, checked under the lock delete() takes. Pinned by test_sessions.py
-        # ::test_a_write_back_cannot_slip_between_its_check_and_a_logout.
-        with self.cache.lock():
-            if loaded_from_store(session) and not self.cache.has(store_id):
-                return
-            super()._upsert_session(session_lifetime, session, store_id)
-
-
-class SafeRedisSessionInterface(SafeSessionMixin, RedisSessionInterface):
-    """Sessions in Redis, shared by every process and machine."""
-
-    def is_available(self) -> bool:
-        try:
-            return bool(self.client.ping())
-        except redis.RedisError:
-            return False
-
-    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
-        # Private override; it buys "a logout while this request ran stays a
-        # logout": SET ... XX writes a loaded session back only if its key still
-        # exists, atomically. Pinned by test_sessions.py
-        # ::test_logout_amid_a_burst_of_requests_always_ends_the_session.
-        self.client.set(
-            name=store_id,
-            value=self.serializer.encode(session),
-            ex=int(session_lifetime.total_seconds()),
-            xx=loaded_from_store(session),
-        )
+from errors import APIError
+from plumbing.session_files import SessionFileStore
+from plumbing.session_stores import (
+    STORE_DOWN_MESSAGE,
+    STORE_ERRORS,
+    FileSessionInterface,
+    SafeRedisSessionInterface,
+    loaded_from_store,
+    request_failure,
+)
 
 
 def refresh_sliding_expiry() -> None:
@@ -203,6 +74,42 @@ def mark_refreshed() -> None:
     session["refreshed_at"] = int(time.time())
 
 
+def begin_session(**values: Any) -> None:
+    """Start a session holding ``values`` under a new id, and store it now.
+
+    For login: call it before committing, so that a store that fails
+    answers 503 with nothing committed.
+    """
+    before = _as_loaded()
+    session.clear()
+    session.update(values)
+    mark_refreshed()
+    try:
+        # regenerate() ignores an empty session, so the values go in first.
+        current_app.session_interface.regenerate(session)
+    except STORE_ERRORS as error:
+        raise request_failure(session, "starting a session", error) from None
+    current_app.session_interface.store_now(current_app, session, before)
+
+
+def end_session() -> None:
+    """End the session and delete it from the store now (logout), before committing."""
+    before = _as_loaded()
+    session.clear()
+    current_app.session_interface.store_now(current_app, session, before)
+
+
+def change_session(**values: Any) -> None:
+    """Change the session and store it now (a team switch): 503 if the store fails."""
+    before = _as_loaded()
+    session.update(values)
+    current_app.session_interface.store_now(current_app, session, before)
+
+
+def _as_loaded() -> tuple[str, dict] | None:
+    return (session.sid, dict(session)) if loaded_from_store(session) else None
+
+
 def reject_when_store_is_down() -> None:
     """Answer 503 when the session could not be loaded (except for /health)."""
     if (
@@ -212,20 +119,18 @@ def reject_when_store_is_down() -> None:
         raise APIError(503, STORE_DOWN_MESSAGE, headers={"Retry-After": "1"})
 
 
-def _become_unavailable_response(response: Response) -> None:
-    # The response was built but its session could not be stored: tell the
-    # client the truth rather than hand it a cookie that points at nothing.
-    response.status_code = 503
-    response.set_data(json.dumps(error_body(STORE_DOWN_MESSAGE)))
-    response.mimetype = "application/json"
-    response.headers["Retry-After"] = "1"
-    response.headers.remove("Set-Cookie")
-
-
 def redis_client(url: str) -> redis.Redis:
     """Return a Redis client that fails fast instead of hanging when Redis is down."""
+    # One reconnect for a connection that Redis dropped (a restart, a
+    # failover), no retry after a timeout: redis-py's default of ten retries
+    # with backoff held a request for over ten seconds while Redis was away.
+    once_on_reconnect = Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))
     return redis.Redis.from_url(
-        url, socket_connect_timeout=1, socket_timeout=1, health_check_interval=30
+        url,
+        socket_connect_timeout=1,
+        socket_timeout=1,
+        health_check_interval=30,
+        retry=once_on_reconnect,
     )
 
 

@@ -31,7 +31,7 @@ from plumbing.error_examples import error_example, field_error
 from plumbing.login_limits import count_login_attempt, forget_login_attempts
 from plumbing.operations import documented
 from plumbing.response_shapes import Message, UserMessage
-from plumbing.sessions import mark_refreshed
+from plumbing.sessions import begin_session, end_session
 from plumbing.team_shapes import MeBody
 from schemas import LoginRequest, RegisterRequest, parse_body
 
@@ -203,11 +203,12 @@ def login():
     user = authenticate(data.username, data.password)
     if user is None:
         raise APIError(401, "Invalid username or password.")
-    forget_login_attempts(data.username)
     team_id = teams.first_team_id(user.id)
+    # The session is stored first: if its store fails, nothing is committed.
+    start_session(user, team_id)
     record_history(user.id, "login", user, team_id=team_id)
     db.session.commit()
-    start_session(user, team_id)
+    forget_login_attempts(data.username)
     return {
         "status": "successful",
         "message": "Login successful!",
@@ -227,10 +228,10 @@ def logout():
     # In the current team, unless the caller has just left it (or named
     # another in X-Team-ID): then in their first.
     team_id = g.team_id if teams.team_role() else teams.first_team_id(g.user_id)
+    # Deleted from the store first: if that fails, nothing is committed.
+    end_session()
     record_history(g.user_id, "logout", g.user, team_id=team_id)
     db.session.commit()
-    # Clearing marks the session for deletion from the server-side store.
-    session.clear()
     return {"status": "successful", "message": "Logged out successfully!"}
 
 
@@ -292,12 +293,7 @@ def add_rate_limit_headers(response: Response) -> Response:
 
 def start_session(user: User, team_id: int | None) -> None:
     """Log ``user`` in under a fresh session id (defeats session fixation)."""
-    session.clear()
-    session["user_id"] = user.id
-    session["team_id"] = team_id
-    mark_refreshed()
-    # regenerate() ignores an empty session, so the user id goes in first.
-    current_app.session_interface.regenerate(session)
+    begin_session(user_id=user.id, team_id=team_id)
 
 
 @functools.cache

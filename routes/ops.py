@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from errors import error_response
+from errors import error_response, one_line
 from extensions import db
 from plumbing.error_examples import error_example, field_error
 from plumbing.operations import documented
@@ -92,7 +92,11 @@ def database_available() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
         return True
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         db.session.rollback()
-        current_app.logger.exception("Health check: database unavailable")
+        # An outage, not a bug: one line per check, not a traceback.
+        current_app.logger.warning(
+            "Health check: database unavailable: %s",
+            one_line(getattr(error, "orig", None) or error),
+        )
         return False

@@ -11,6 +11,7 @@ from extensions import db
 from plumbing.error_examples import error_example
 from plumbing.operations import documented
 from plumbing.response_shapes import Message
+from plumbing.sessions import change_session
 from plumbing.team_shapes import MemberBody, TeamBody, TeamDetail, TeamList
 from routes.auth import login_required
 from schemas import MemberAdd, MemberRoleUpdate, TeamFields, parse_body
@@ -121,7 +122,7 @@ def delete_team(team_id: int):
 def switch_team(team_id: int):
     """Make a team your current one: every later request acts on it."""
     team, role = teams.find_team(team_id)
-    session["team_id"] = team.id
+    change_session(team_id=team.id)
     return {
         "status": "successful",
         "message": "Current team switched.",
