@@ -232,6 +232,51 @@ def test_tables_show_their_key_columns_on_a_phone(
     page.context.close()
 
 
+def chart_labels(page) -> list[dict]:
+    """Each label of the stock chart: its text, drawn font size and box."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll(".chart svg text"), (t) => {
+          const svg = t.ownerSVGElement;
+          const scale = svg.getScreenCTM().a;
+          const box = t.getBoundingClientRect();
+          return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale,
+                  left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+                  inside: box.left >= svg.getBoundingClientRect().left - 1
+                    && box.right <= svg.getBoundingClientRect().right + 1};
+        })"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_stock_chart_labels_are_readable_and_mark_the_reorder_level(
+    browser, full_shop, viewport
+):
+    page = open_as(browser, full_shop, viewport)
+    page.goto(f"{full_shop.base_url}/app/items/{full_shop.hose_id}")
+    chart = page.locator(".chart svg")
+    expect(chart.locator("text", has_text="reorder level 12")).to_be_visible()
+    for theme in ("light", "dark"):
+        page.evaluate(
+            "t => document.documentElement.setAttribute('data-theme', t)", theme
+        )
+        chart.screenshot(path=f"{SHOTS}/chart-{viewport['width']}-{theme}.png")
+    labels = chart_labels(page)
+    assert len(labels) == 5
+    for label in labels:
+        assert label["size"] >= 11, label
+        assert label["inside"], label
+    for index, one in enumerate(labels):
+        for other in labels[index + 1 :]:
+            apart = (
+                one["right"] <= other["left"]
+                or other["right"] <= one["left"]
+                or one["bottom"] <= other["top"]
+                or other["bottom"] <= one["top"]
+            )
+            assert apart, (one, other)
+    page.context.close()
+
+
 def toolbar_controls(page) -> list[dict]:
     """The items page's fields and buttons above the table, where they are drawn."""
     return page.evaluate(
