@@ -341,3 +341,35 @@ def test_the_items_toolbar_fits_two_rows_at_desktop_width(browser, full_shop, th
     )
     assert needed <= room
     page.context.close()
+
+
+def test_the_item_page_shows_prices_and_stock_as_a_shopkeeper_reads_them(
+    browser, full_shop
+):
+    page = open_as(browser, full_shop, PHONE)
+    glue = full_shop.get("/inventory?q=Glue").json()["items"][0]
+    page.goto(f"{full_shop.base_url}/app/items/{glue['id']}")
+    details = page.locator("dl.details")
+    expect(details).to_contain_text("3.00")
+    expect(details).to_contain_text("0 out of stock")
+    expect(details).not_to_contain_text("low stock")
+    expect(details).to_contain_text("Last changed")
+    expect(page.locator("main")).not_to_contain_text("Version")
+    page.get_by_role("button", name="Edit").click()
+    expect(page.get_by_label("Price", exact=True)).to_have_value("3.00")
+    # The breadcrumb separates its steps.
+    crumb = page.get_by_role("navigation", name="Breadcrumb").locator("li").first
+    separator = crumb.evaluate("li => getComputedStyle(li, '::after').content")
+    assert "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}" in separator
+    page.context.close()
+
+
+def test_the_items_list_says_out_for_an_item_out_of_stock(browser, full_shop):
+    page = open_as(browser, full_shop, DESKTOP)
+    page.goto(full_shop.base_url + "/app/items")
+    glue = page.get_by_role("row", name=re.compile("Glue"))
+    expect(glue.get_by_role("cell").nth(1)).to_have_text("0 out")
+    expect(glue.get_by_role("cell").nth(2)).to_have_text("3.00")
+    hose = page.get_by_role("row", name=re.compile("hose connector"))
+    expect(hose.get_by_role("cell").nth(1)).to_have_text("2 low")
+    page.context.close()
