@@ -90,3 +90,19 @@ def test_the_items_list_says_out_for_an_item_out_of_stock(browser, full_shop):
     hose = page.get_by_role("row", name=re.compile("hose connector"))
     expect(hose.get_by_role("cell").nth(1)).to_have_text("2 low")
     page.context.close()
+
+
+def test_a_suppliers_phone_and_buttons_each_keep_to_one_line(browser, full_shop):
+    page = open_as(browser, full_shop, DESKTOP)
+    page.goto(full_shop.base_url + "/app/suppliers")
+    row = page.get_by_role("row", name=re.compile("Northern Hardware"))
+    phone = row.get_by_role("cell", name="+44 20 7946 0958")
+    lines = phone.evaluate(
+        """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+          return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size; }"""
+    )
+    assert lines == 1
+    edit = row.get_by_role("button", name=re.compile("^Edit")).bounding_box()
+    delete = row.get_by_role("button", name=re.compile("^Delete")).bounding_box()
+    assert abs(edit["y"] - delete["y"]) < 2  # side by side, not stacked
+    page.context.close()
