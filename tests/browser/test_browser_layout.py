@@ -167,6 +167,8 @@ def test_tables_show_their_key_columns_on_a_phone(
             expect(
                 table.locator("thead th").nth(headings.index(column))
             ).to_be_visible()
+    if path == "/app/alerts":  # the list is grouped under each supplier's name
+        expect(page.get_by_role("heading", name="Acme")).to_be_in_viewport()
     assert sideways_overflow(page) == {"page": 0}
     page.context.close()
 
