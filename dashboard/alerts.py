@@ -2,11 +2,15 @@
 
 from itertools import groupby
 
-from flask import render_template
+from flask import g, render_template
+from sqlalchemy import select
 
+from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
 from domain import item_store
+from extensions import db
+from models import Supplier
 from query_strings import PageQuery
 from routes.stock import low_stock_alert, units_sold_recently
 
@@ -30,5 +34,21 @@ def alerts():
         for group in [list(grouped)]
     ]
     return render_template(
-        "dashboard/alerts.html", groups=groups, pagination=pagination
+        "dashboard/alerts.html",
+        groups=groups,
+        contacts=supplier_contacts([s["id"] for s, _ in groups if s]),
+        pagination=pagination,
+        today=utcnow().date(),
     )
+
+
+def supplier_contacts(supplier_ids: list[int]) -> dict[int, Supplier]:
+    """Return the team's suppliers by id, for their contact details."""
+    if not supplier_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Supplier).where(
+            Supplier.team_id == g.team_id, Supplier.id.in_(supplier_ids)
+        )
+    )
+    return {supplier.id: supplier for supplier in rows}

@@ -46,6 +46,7 @@ def item(item_id: int):
         chart=stock_level_svg(
             _chart_points(movements, row.quantity, now),
             f"Stock level of {row.item_name} over time",
+            row.reorder_level,
         ),
         ledger=movements[:LEDGER_ROWS],
         more_movements=len(movements) > LEDGER_ROWS,

@@ -33,11 +33,13 @@ def demo(live_app):
         db.session.commit()
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot_every_main_page(browser, base_url, demo, theme):
-    context = browser.new_context(
-        color_scheme=theme, viewport={"width": 1280, "height": 900}
-    )
+# At a phone's width, the pages a shop's people use most on the floor.
+PHONE_PAGES = ("home", "items", "item")
+
+
+def take_screenshots(browser, base_url, theme, viewport, names, suffix=""):
+    """Log in to the demo shop and save each named page as <name>[-phone]-<theme>.png."""
+    context = browser.new_context(color_scheme=theme, viewport=viewport)
     page = context.new_page()
     page.goto(base_url + "/app/login")
     page.get_by_label("Username").fill(DEMO_USERNAME)
@@ -45,12 +47,25 @@ def test_screenshot_every_main_page(browser, base_url, demo, theme):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(base_url + "/app/")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name, path in PAGES.items():
+    for name in names:
+        path = PAGES[name]
         if path is None:
             page.goto(base_url + "/app/alerts")
             path = page.locator("main table a").first.get_attribute("href")
         page.goto(base_url + path)
-        target = SCREENSHOTS / f"{name}-{theme}.png"
+        target = SCREENSHOTS / f"{name}{suffix}-{theme}.png"
         page.screenshot(path=str(target), full_page=False)
         assert target.stat().st_size > 10_000
     context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_every_main_page(browser, base_url, demo, theme):
+    viewport = {"width": 1280, "height": 900}
+    take_screenshots(browser, base_url, theme, viewport, PAGES)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_the_floor_pages_at_phone_width(browser, base_url, demo, theme):
+    viewport = {"width": 390, "height": 844}
+    take_screenshots(browser, base_url, theme, viewport, PHONE_PAGES, "-phone")
