@@ -31,27 +31,6 @@ PAGE_CSP = (
 )
 
 
-VERBS = {
-    "register": "registered",
-    "login": "logged in",
-    "logout": "logged out",
-    "create": "created",
-    "update": "updated",
-    "delete": "deleted",
-    "stock": "moved stock of",
-    "leave": "left",
-}
-
-
-@bp.app_template_global()
-def describe_change(row) -> str:
-    """Say what a history row records, without the thing's name: "updated item"."""
-    verb = VERBS.get(row.action_type, row.action_type)
-    if row.action_type in ("register", "login", "logout"):
-        return verb
-    return f"{verb} {row.entity_type}"
-
-
 @bp.app_template_global()
 def page_url(page: int) -> str:
     """Return this page's address with another page number, filters kept."""
@@ -100,6 +79,7 @@ def init_dashboard(app: Flask) -> None:
         auth_pages,
         catalog,
         history_page,
+        history_words,
         home,
         item_page,
         items,
