@@ -75,6 +75,7 @@ def unknown_page(unknown: str):
 def init_dashboard(app: Flask) -> None:
     """Register the pages, and the favicon browsers ask for at the site's root."""
     from dashboard import (  # noqa: F401  (importing a page registers its routes)
+        account,
         alerts,
         auth_pages,
         catalog,

@@ -1,0 +1,49 @@
+"""The account page: password, teams to open or leave, a new team; the rename."""
+
+from tests.team_helpers import add_member, create_team, current_team, sign_up
+
+
+def test_the_account_page_needs_a_login_and_the_user_menu_links_to_it(
+    client, logged_in
+):
+    assert 'href="/app/account"' in client.get("/app/").get_data(as_text=True)
+    page = client.get("/app/account").get_data(as_text=True)
+    assert 'data-method="PUT" data-url="/me/password"' in page
+    assert 'name="current_password"' in page and 'name="new_password"' in page
+    assert "At least 8 characters, with a letter and a digit." in page
+    logged_in.post("/logout")
+    response = client.get("/app/account")
+    assert response.status_code == 302
+    assert response.location == "/app/login?next=/app/account"
+
+
+def test_a_member_may_leave_but_a_teams_only_admin_is_told_why_not(app, logged_in):
+    personal = current_team(logged_in)
+    owner = sign_up(app, "owner")
+    shop = create_team(owner, "Corner shop")
+    add_member(owner, shop["id"], "alice", "clerk")
+    page = logged_in.get("/app/account").get_data(as_text=True)
+    me = logged_in.get("/me").get_json()["user"]["id"]
+    assert f'data-url="/teams/{shop["id"]}/members/{me}"' in page
+    assert f'aria-label="Leave {personal["name"]}"' not in page
+    assert "You are its only admin, so you cannot leave it" in page
+    assert f'data-url="/teams/{shop["id"]}/switch"' in page  # not the open one
+
+
+def test_a_second_admin_may_leave(app, logged_in):
+    owner = sign_up(app, "owner")
+    shop = create_team(owner, "Corner shop")
+    add_member(owner, shop["id"], "alice", "admin")
+    page = logged_in.get("/app/account").get_data(as_text=True)
+    assert 'aria-label="Leave Corner shop"' in page
+
+
+def test_a_team_admin_may_rename_the_team_from_the_members_page(app, logged_in):
+    team = current_team(logged_in)
+    page = logged_in.get("/app/members").get_data(as_text=True)
+    assert f'data-method="PATCH" data-url="/teams/{team["id"]}"' in page
+    assert "Rename the team" in page
+    staff = sign_up(app, "staffer")
+    add_member(logged_in, team["id"], "staffer", "staff")
+    staff.post(f"/teams/{team['id']}/switch")
+    assert "Rename the team" not in staff.get("/app/members").get_data(as_text=True)
