@@ -16,7 +16,7 @@ from plumbing.database import read_only_connection
 
 # What the history filter's menus offer, in words.
 ACTION_WORDS = {
-    "create": "Added",
+    "create": "Created",
     "update": "Changed",
     "delete": "Deleted",
     "stock": "Stock movements",
@@ -37,7 +37,7 @@ ENTITY_WORDS = {
 SESSION_ACTIONS = ("register", "login", "logout")
 
 VERBS = {
-    "create": "added",
+    "create": "created",
     "update": "changed",
     "delete": "deleted",
     "leave": "left the team",
@@ -94,13 +94,6 @@ def movement_words(details: dict[str, Any], changes: dict[str, list]) -> str:
     if reason == "return":
         return f"returned {abs(change)}"
     return f"wrote off {-change}" if change < 0 else f"added {change}"
-
-
-@bp.app_template_global()
-def ledger_words(move) -> str:
-    """Say a row of an item's stock ledger as its history does: "received 12"."""
-    details = {"reason": move.reason, "change": move.change}
-    return movement_words(details, {"quantity": [None, move.quantity_after]})
 
 
 @bp.app_template_global()

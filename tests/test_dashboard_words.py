@@ -65,13 +65,11 @@ def test_the_home_page_tells_the_latest_changes_in_the_same_words(client, lamp):
         assert code not in latest
 
 
-def test_the_item_ledger_says_what_happened_in_words(client, lamp):
+def test_the_item_pages_history_says_what_happened_in_words(client, lamp):
     page = client.get(f"/app/items/{lamp}").get_data(as_text=True)
-    ledger = page.split('id="stock-heading"')[1].split("</table>")[0]
-    for words in MOVEMENTS:
-        assert f"<td>{words}</td>" in ledger
-    assert "<td>sale</td>" not in ledger
     history = page.split('id="item-history-heading"')[1]
+    for words in MOVEMENTS:
+        assert f"{words} of <a" in history
     assert "category: Kitchen → Outdoor" in history
 
 
@@ -93,7 +91,7 @@ def test_logins_do_not_crowd_changes_off_the_home_page(client, logged_in):
         AuthActions(client).login()
     page = client.get("/app/").get_data(as_text=True)
     latest = page.split('id="changes-heading"')[1]
-    assert "added item <a" in latest and "Lamp" in latest
+    assert "created item <a" in latest and "Lamp" in latest
     assert "logged in" not in latest and "logged out" not in latest
     # The history page keeps them, and filters them by their own words.
     history = client.get("/app/history?action_type=login").get_data(as_text=True)
@@ -113,3 +111,18 @@ def test_history_filtered_by_item_names_it_instead_of_asking_for_an_id(client, l
     page = client.get(f"/app/history?item_id={lamp}").get_data(as_text=True)
     assert "Only Lamp." in page
     assert f'type="hidden" name="item_id" value="{lamp}"' in page
+
+
+def test_first_steps_point_to_the_members_page_not_an_api_call(client, logged_in):
+    page = client.get("/app/").get_data(as_text=True)
+    steps = page.split('class="first-steps"')[1].split("</article>")[0]
+    assert 'href="/app/members"' in steps and "Members page" in steps
+    assert "POST" not in steps and "/teams/" not in steps
+
+
+def test_the_login_page_says_the_account_was_created_after_registering(client):
+    page = client.get("/app/login?registered=1").get_data(as_text=True)
+    assert "Your account is created. Log in with it to start." in page
+    assert "Your account is created" not in client.get("/app/login").get_data(
+        as_text=True
+    )
