@@ -1,5 +1,7 @@
 """The account page: password, teams to open or leave, a new team; the rename."""
 
+from markupsafe import escape
+
 from tests.team_helpers import add_member, create_team, current_team, sign_up
 
 
@@ -47,3 +49,38 @@ def test_a_team_admin_may_rename_the_team_from_the_members_page(app, logged_in):
     add_member(logged_in, team["id"], "staffer", "staff")
     staff.post(f"/teams/{team['id']}/switch")
     assert "Rename the team" not in staff.get("/app/members").get_data(as_text=True)
+
+
+def test_a_removed_member_is_never_sent_to_a_team_switcher_that_is_not_there(
+    app, logged_in
+):
+    personal = current_team(logged_in)
+    owner = sign_up(app, "owner")
+    shop = create_team(owner, "Corner shop")
+    me = add_member(owner, shop["id"], "alice", "clerk")["user_id"]
+    logged_in.post(f"/teams/{shop['id']}/switch")
+    owner.delete(f"/teams/{shop['id']}/members/{me}")
+    page = logged_in.get("/app/items")
+    text = page.get_data(as_text=True)
+    assert "team switcher" not in text and "Corner shop" not in text
+    if page.status_code == 404:  # the session still names the team it left
+        assert "You are no longer in that team" in text
+        assert f'data-url="/teams/{personal["id"]}/switch"' in text
+        assert f"Open {escape(personal['name'])}" in text
+    else:  # the API fell back to the member's other team
+        assert page.status_code == 200
+
+
+def test_a_user_in_no_team_is_told_how_to_get_one(app, logged_in):
+    with app.app_context():
+        from extensions import db
+        from models import Membership
+
+        db.session.query(Membership).delete()
+        db.session.commit()
+    page = logged_in.get("/app/")
+    text = page.get_data(as_text=True)
+    assert "team switcher" not in text
+    assert "You are not in a team" in text
+    assert 'href="/app/account">Create a team</a>' in text
+    assert "tell them your username, alice" in text

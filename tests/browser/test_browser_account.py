@@ -88,3 +88,29 @@ def test_a_wrong_current_password_is_shown_at_its_field(page, signed_in, page_pr
     current = page.get_by_label("Current password")
     expect(current).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#password-current_password-error")).not_to_be_empty()
+
+
+def test_a_removed_member_gets_back_to_their_own_team(browser, shop):
+    clerk = shop.add_member("clerk")
+    context = browser.new_context()
+    page = context.new_page()
+    clerk.sign_in(page)
+    clerk.open_team(page, shop.team_id)
+    page.goto(shop.base_url + "/app/items")
+    members = shop.get(f"/teams/{shop.team_id}").json()["members"]
+    clerk_id = next(m["user_id"] for m in members if m["username"] == clerk.username)
+    assert shop.api.delete(
+        f"{shop.base_url}/teams/{shop.team_id}/members/{clerk_id}"
+    ).ok
+    page.reload()
+    ready(page)
+    expect(page.locator("main")).not_to_contain_text("team switcher")
+    own_team = f"{clerk.username}'s inventory"
+    gone = page.get_by_role("heading", name="You are no longer in that team")
+    if gone.count():  # until the API falls back to another team by itself
+        page.get_by_role("button", name=f"Open {own_team}").click()
+    expect(page.get_by_role("heading", name="Items", level=1)).to_be_visible()
+    expect(page).to_have_url(shop.base_url + "/app/items")
+    page.locator("#user-menu-button").click()
+    expect(page.locator("#user-menu")).to_contain_text(own_team)
+    context.close()
