@@ -45,6 +45,11 @@ VERBS = {
     "login": "logged in",
     "logout": "logged out",
 }
+MEMBER_VERBS = {
+    "create": "added member",
+    "update": "changed the role of",
+    "delete": "removed member",
+}
 NOUNS = {"user": "account", "member": "member", "team": "team"}
 FIELD_LABELS = {
     "item_name": "name",
@@ -69,8 +74,8 @@ def describe_change(row) -> str:
     verb = VERBS.get(row.action_type, row.action_type)
     if row.action_type in (*SESSION_ACTIONS, "leave"):
         return verb
-    if row.action_type == "update" and row.entity_type == "member":
-        return "changed the role of"
+    if row.entity_type == "member":
+        return MEMBER_VERBS.get(row.action_type, verb)
     return f"{verb} {NOUNS.get(row.entity_type, row.entity_type)}"
 
 
@@ -116,6 +121,12 @@ def change_lines(row, names: dict) -> list[str]:
     return lines
 
 
+@bp.app_template_filter("day")
+def day_words(day: date) -> str:
+    """Write a date as a shop's paperwork does: "31 Dec 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def _label(entity_type: str, field: str) -> str:
     if field == "role" and entity_type == "user":
         return "site role"
@@ -132,8 +143,7 @@ def _value(field: str, value: Any, names: dict) -> str:
         kind = CATALOG_FIELDS[field]
         return names.get((kind, value), f"a deleted {kind}")
     if field == "expiry_date":
-        day = date.fromisoformat(value)
-        return f"{day.day} {day:%b %Y}"
+        return day_words(date.fromisoformat(value))
     if field == "role":
         return str(value).capitalize()
     return str(value)

@@ -1,5 +1,7 @@
 """The pages tell history in words: names for ids, money, dates, "sold 3"."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.helpers import AuthActions, item_payload, make_category, make_supplier
@@ -126,3 +128,23 @@ def test_the_login_page_says_the_account_was_created_after_registering(client):
     assert "Your account is created" not in client.get("/app/login").get_data(
         as_text=True
     )
+
+
+def test_the_home_page_writes_expiry_dates_as_dates(client, logged_in):
+    soon = date.today() + timedelta(days=3)
+    client.post("/inventory", json=item_payload(expiry_date=soon.isoformat()))
+    page = client.get("/app/").get_data(as_text=True)
+    assert f"({soon.day} {soon:%b %Y})" in page
+    assert soon.isoformat() + ")" not in page
+
+
+def test_member_changes_read_as_adding_and_removing_people(client, logged_in, bob):
+    team_id = client.get("/me").get_json()["team"]["id"]
+    added = client.post(f"/teams/{team_id}/members", json={"username": "bob"})
+    bob_id = added.get_json()["member"]["user_id"]
+    client.patch(f"/teams/{team_id}/members/{bob_id}", json={"role": "clerk"})
+    client.delete(f"/teams/{team_id}/members/{bob_id}")
+    page = client.get("/app/history").get_data(as_text=True)
+    assert "added member bob" in page and "role: Staff" in page
+    assert "changed the role of bob" in page and "role: Staff → Clerk" in page
+    assert "removed member bob" in page
