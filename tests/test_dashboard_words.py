@@ -118,7 +118,7 @@ def test_history_filtered_by_item_names_it_instead_of_asking_for_an_id(client, l
 def test_first_steps_point_to_the_members_page_not_an_api_call(client, logged_in):
     page = client.get("/app/").get_data(as_text=True)
     steps = page.split('class="first-steps"')[1].split("</article>")[0]
-    assert 'href="/app/members"' in steps and "Members page" in steps
+    assert 'href="/app/members"' in steps and "member list" in steps
     assert "POST" not in steps and "/teams/" not in steps
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, ready
+from tests.browser.conftest import PASSWORD, axe_clean, ready
 
 NEW_PASSWORD = "another-pass-7"
 
@@ -26,6 +26,7 @@ def test_a_team_admin_renames_the_team(page, signed_in):
     dialog.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Members of Corner shop")).to_be_visible()
     assert signed_in.get("/me").json()["team"]["name"] == "Corner shop"
+    axe_clean(page)
 
 
 def test_a_user_creates_a_team_and_opens_it(page, signed_in):
@@ -60,6 +61,7 @@ def test_a_teams_only_admin_is_told_why_they_cannot_leave(page, signed_in):
     row = page.get_by_role("row", name=re.compile(signed_in.username))
     expect(row).to_contain_text("You are its only admin, so you cannot leave it")
     expect(row.get_by_role("button", name=re.compile("^Leave"))).to_have_count(0)
+    axe_clean(page)
 
 
 @pytest.mark.xfail(reason="needs PUT /me/password in the API", strict=True)

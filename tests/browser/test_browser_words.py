@@ -25,7 +25,7 @@ def test_a_new_owner_is_told_the_account_exists_and_first_steps_lead_to_members(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="First steps")).to_be_visible()
     expect(page.locator(".first-steps")).not_to_contain_text("POST")
-    page.get_by_role("link", name="Members page").click()
+    page.get_by_role("link", name="member list").click()
     expect(page.get_by_role("heading", name=re.compile("^Members of"))).to_be_visible()
 
 
