@@ -31,27 +31,6 @@ PAGE_CSP = (
 )
 
 
-VERBS = {
-    "register": "registered",
-    "login": "logged in",
-    "logout": "logged out",
-    "create": "created",
-    "update": "updated",
-    "delete": "deleted",
-    "stock": "moved stock of",
-    "leave": "left",
-}
-
-
-@bp.app_template_global()
-def describe_change(row) -> str:
-    """Say what a history row records, without the thing's name: "updated item"."""
-    verb = VERBS.get(row.action_type, row.action_type)
-    if row.action_type in ("register", "login", "logout"):
-        return verb
-    return f"{verb} {row.entity_type}"
-
-
 @bp.app_template_global()
 def page_url(page: int) -> str:
     """Return this page's address with another page number, filters kept."""
@@ -96,10 +75,12 @@ def unknown_page(unknown: str):
 def init_dashboard(app: Flask) -> None:
     """Register the pages, and the favicon browsers ask for at the site's root."""
     from dashboard import (  # noqa: F401  (importing a page registers its routes)
+        account,
         alerts,
         auth_pages,
         catalog,
         history_page,
+        history_words,
         home,
         item_page,
         items,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Row
 from dashboard import bp
 from domain import teams
 from errors import HTTP_MESSAGES, APIError, invalid_input
+from field_types import STOCK_ROLES
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -138,3 +139,10 @@ def is_team_admin() -> bool:
     """Whether the caller administers the current team (shows write controls)."""
     team = page_team()
     return team is not None and team["role"] == "admin"
+
+
+@bp.app_template_global()
+def can_move_stock() -> bool:
+    """Whether the caller may record stock movements in the current team."""
+    team = page_team()
+    return team is not None and team["role"] in STOCK_ROLES

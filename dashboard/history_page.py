@@ -5,7 +5,7 @@ from flask import render_template
 from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required, page_query
-from field_types import ACTION_TYPES, ENTITY_TYPES
+from dashboard.history_words import ACTION_WORDS, ENTITY_WORDS, catalog_names
 from plumbing.database import read_only_connection
 from plumbing.pagination import paginate_rows
 from query_strings import HistoryQuery
@@ -22,8 +22,9 @@ def history():
         "dashboard/history.html",
         rows=rows,
         pagination=pagination,
+        names=catalog_names(rows),
         query=query,
-        action_types=ACTION_TYPES,
-        entity_types=ENTITY_TYPES,
+        action_words=ACTION_WORDS,
+        entity_words=ENTITY_WORDS,
         now=utcnow(),
     )

@@ -7,7 +7,9 @@ from flask import render_template
 from columns import utcnow
 from dashboard import bp
 from dashboard.access import current_team_row, page_member_required
+from dashboard.history_words import SESSION_ACTIONS, catalog_names
 from domain import item_store
+from models import History
 from plumbing.database import read_only_connection
 from plumbing.pagination import inline_number
 from query_strings import HistoryQuery
@@ -31,7 +33,12 @@ def home():
         SHORT_LIST, EXPIRY_WINDOW_DAYS, today
     )
     sold = units_sold_recently([item.id for item in low])
-    latest = find_history(HistoryQuery()).limit(inline_number(SHORT_LIST))
+    # Changes only: a shop's logins would push them off the list.
+    latest = (
+        find_history(HistoryQuery())
+        .where(History.action_type.not_in(SESSION_ACTIONS))
+        .limit(inline_number(SHORT_LIST))
+    )
     changes = read_only_connection().execute(latest).all()
     return render_template(
         "dashboard/home.html",
@@ -43,5 +50,6 @@ def home():
         expiry_limit=(today + timedelta(days=EXPIRY_WINDOW_DAYS + 1)).isoformat(),
         totals=totals,
         changes=changes,
+        names=catalog_names(changes),
         now=utcnow(),
     )

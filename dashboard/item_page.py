@@ -7,6 +7,7 @@ from columns import utcnow
 from dashboard import bp
 from dashboard.access import page_member_required
 from dashboard.charts import stock_level_svg
+from dashboard.history_words import catalog_names
 from dashboard.items import catalog_menu
 from domain.item_fields import item_to_dict
 from extensions import db
@@ -51,6 +52,7 @@ def item(item_id: int):
         ledger=movements[:LEDGER_ROWS],
         more_movements=len(movements) > LEDGER_ROWS,
         history=history,
+        names=catalog_names(history),
         reasons=MOVEMENT_REASONS,
         categories=catalog_menu(Category),
         suppliers=catalog_menu(Supplier),

@@ -7,7 +7,7 @@ from dashboard import bp
 from dashboard.access import page_login_required, page_member_required, page_query
 from domain.members import members_of
 from errors import APIError
-from field_types import SITE_ROLES, TEAM_ROLES
+from field_types import SITE_ROLES, TEAM_ROLE_DESCRIPTIONS, TEAM_ROLES
 from models import User
 from plumbing.pagination import paginate
 from query_strings import SearchQuery
@@ -21,6 +21,7 @@ def members():
         "dashboard/members.html",
         members=members_of(g.team_id),
         roles=TEAM_ROLES,
+        role_descriptions=TEAM_ROLE_DESCRIPTIONS,
     )
 
 

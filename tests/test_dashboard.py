@@ -118,7 +118,8 @@ def test_staff_pages_show_no_admin_controls(app, client):
     item_id = owner.post("/inventory", json=item_payload()).get_json()["item_id"]
     team_id = owner.get("/me").get_json()["team"]["id"]
     AuthActions(client).register("clerk", "clerk@example.com")
-    owner.post(f"/teams/{team_id}/members", json={"username": "clerk"})
+    # A clerk records stock movements; staff are read-only (test_dashboard_roles).
+    owner.post(f"/teams/{team_id}/members", json={"username": "clerk", "role": "clerk"})
     AuthActions(client).login("clerk")
     client.post(f"/teams/{team_id}/switch")
     for path, controls in [

@@ -171,14 +171,23 @@ class Shop:
 
     def add_staff(self) -> "Shop":
         """Register another user and add them to this team as staff."""
-        staff = Shop(self.base_url)
+        return self.add_member("staff")
+
+    def add_member(self, role: str) -> "Shop":
+        """Register another user and add them to this team with ``role``."""
+        member = Shop(self.base_url)
         added = self.post(
             f"/teams/{self.team_id}/members",
-            {"username": staff.username, "role": "staff"},
+            {"username": member.username, "role": role},
         )
         assert added.status_code == 201, added.text
-        assert staff.post(f"/teams/{self.team_id}/switch", {}).status_code == 200
-        return staff
+        assert member.post(f"/teams/{self.team_id}/switch", {}).status_code == 200
+        return member
+
+    def open_team(self, page, team_id: int) -> None:
+        """Make ``team_id`` the browser session's current team, as the switcher does."""
+        switched = page.request.post(f"{self.base_url}/teams/{team_id}/switch")
+        assert switched.status == 200, switched.text()
 
     def sign_in(self, page) -> None:
         """Log the browser page in by hand: the login form, as a person would."""
