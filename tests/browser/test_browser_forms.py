@@ -9,9 +9,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Shop, ready
+from tests.browser.conftest import ready
 
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+WIDTHS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 900},
+}
 
 
 def look_at(page, name: str) -> None:
