@@ -105,3 +105,87 @@ def test_a_count_on_a_stale_page_is_explained_and_offers_a_reload(
     with page.expect_navigation():
         record(page, "count", "5")
     assert quantity(shop, item) == 5
+
+
+# --- A session that ended while the page was open ---------------------------
+
+
+def log_in_again(page, shop) -> None:
+    """Follow the dialog's link and log in on the page it opens."""
+    page.get_by_role("button", name="Log in again").click()
+    expect(page).to_have_url(re.compile(r"/app/login\?next="))
+    page.get_by_label("Username").fill(shop.username)
+    page.get_by_label("Password").fill(shop.credentials["password"])
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_logout_in_another_tab_keeps_the_edit_and_returns_to_it(
+    page, signed_in, page_problems
+):
+    shop = signed_in
+    item = shop.item("Hammer")
+    page_problems.expect(401, f"/inventory/{item['id']}")
+    page_problems.expect(401, "/me")
+    open_item(page, shop, item)
+    page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("dialog", name="Edit Hammer")
+    edit.get_by_label("Name").fill("Claw hammer")
+    edit.get_by_label("Price", exact=True).fill("9.90")
+    other_tab = page.context.new_page()
+    other_tab.goto(shop.base_url + "/app/")
+    ready(other_tab)
+    other_tab.get_by_role("button", name=shop.username).click()
+    other_tab.get_by_role("button", name="Log out").click()
+    other_tab.wait_for_url(re.compile("/app/login"))
+    other_tab.close()
+
+    edit.get_by_role("button", name="Save").click()
+    ended = page.get_by_role("dialog", name="Your session has ended")
+    expect(ended).to_be_visible()
+    expect(ended.get_by_role("button", name="Log in again")).to_have_attribute(
+        "href", f"/app/login?next=%2Fapp%2Fitems%2F{item['id']}"
+    )
+    expect(page.get_by_text("Authentication required")).to_have_count(0)
+    expect(page.get_by_text("POST /login")).to_have_count(0)
+    look_at(page, "session-ended")
+    # What was typed is still there, under the dialog and after logging in.
+    ended.get_by_role("button", name="Stay on this page").click()
+    expect(edit.get_by_label("Name")).to_have_value("Claw hammer")
+    edit.get_by_role("button", name="Save").click()
+    log_in_again(page, shop)
+    expect(page).to_have_url(f"{shop.base_url}/app/items/{item['id']}")
+    edit = page.get_by_role("dialog", name="Edit Hammer")
+    expect(edit).to_be_visible()
+    expect(edit.get_by_label("Name")).to_have_value("Claw hammer")
+    expect(edit.get_by_label("Price", exact=True)).to_have_value("9.90")
+    expect(edit.get_by_role("alert")).to_contain_text("what you typed is back")
+    with page.expect_navigation():
+        edit.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Claw hammer", level=1)).to_be_visible()
+    saved = shop.get(f"/inventory/{item['id']}").json()["item"]
+    assert (saved["item_name"], saved["price"]) == ("Claw hammer", 9.9)
+
+
+def test_an_idle_session_that_expired_is_explained_not_refused(
+    page, signed_in, page_problems
+):
+    shop = signed_in
+    item = shop.item("Hammer", quantity=12)
+    page_problems.expect(401, f"/inventory/{item['id']}/stock")
+    page_problems.expect(401, "/me")
+    open_item(page, shop, item)
+    # The cookie outlived its 30 minutes: the browser no longer sends it.
+    page.context.clear_cookies()
+    dialog = record(page, "sale", "3")
+    ended = page.get_by_role("dialog", name="Your session has ended")
+    expect(ended).to_be_visible()
+    expect(dialog.get_by_label(re.compile("^Units"))).to_have_value("3")
+    expect(page.get_by_text("Authentication required")).to_have_count(0)
+    assert quantity(shop, item) == 12
+    log_in_again(page, shop)
+    dialog = page.get_by_role("dialog", name="Record a stock movement")
+    expect(dialog.get_by_label(re.compile("^Units"))).to_have_value("3")
+    expect(dialog.get_by_label("What happened")).to_have_value("sale")
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Record").click()
+    assert quantity(shop, item) == 9
