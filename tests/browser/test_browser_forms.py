@@ -189,3 +189,49 @@ def test_an_idle_session_that_expired_is_explained_not_refused(
     with page.expect_navigation():
         dialog.get_by_role("button", name="Record").click()
     assert quantity(shop, item) == 9
+
+
+# --- Tags and the description ------------------------------------------------
+
+
+def test_tags_and_a_description_are_entered_when_creating_and_editing(page, signed_in):
+    shop = signed_in
+    page.goto(shop.base_url + "/app/items")
+    page.get_by_role("button", name="New item").click()
+    dialog = page.get_by_role("dialog", name="New item")
+    dialog.get_by_label("Name").fill("Watering can")
+    dialog.get_by_label("Quantity").fill("4")
+    dialog.get_by_label("Price", exact=True).fill("12.50")
+    expect(dialog.get_by_text("Separate tags with commas")).to_be_visible()
+    dialog.get_by_label("Tags").fill("garden, Summer")
+    dialog.get_by_label("Description").fill("Ten litres.\nGreen.")
+    look_at(page, "new-item")
+    dialog.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="Watering can", level=1)).to_be_visible()
+    details = page.locator("dl.details")
+    expect(details).to_contain_text("garden, summer")
+    expect(details).to_contain_text("Ten litres.")
+    item_id = int(page.url.rsplit("/", 1)[1])
+    stored = shop.get(f"/inventory/{item_id}").json()["item"]
+    assert stored["metadata"]["tags"] == ["garden", "summer"]
+    assert stored["description"] == "Ten litres.\nGreen."
+
+    # Metadata the page does not show is kept when the tags change.
+    specs = {"metadata": {"tags": ["garden"], "specifications": {"litres": 10}}}
+    assert shop.patch(f"/inventory/{item_id}", specs).ok
+    page.reload()
+    page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("dialog", name="Edit Watering can")
+    expect(edit.get_by_label("Tags")).to_have_value("garden")
+    expect(edit.get_by_label("Price", exact=True)).to_have_value("12.50")
+    expect(edit.get_by_label("Description")).to_have_value("Ten litres.\nGreen.")
+    edit.get_by_label("Tags").fill("garden, outdoor")
+    edit.get_by_label("Description").fill("")
+    look_at(page, "edit-item")
+    with page.expect_navigation():
+        edit.get_by_role("button", name="Save").click()
+    expect(details).to_contain_text("garden, outdoor")
+    stored = shop.get(f"/inventory/{item_id}").json()["item"]
+    assert stored["metadata"]["tags"] == ["garden", "outdoor"]
+    assert stored["metadata"]["specifications"] == {"litres": 10}
+    assert stored["description"] is None
