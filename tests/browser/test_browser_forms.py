@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ready
+from tests.browser.conftest import Shop, ready
 
 WIDTHS = {
     "phone": {"width": 390, "height": 844},
@@ -235,3 +235,134 @@ def test_tags_and_a_description_are_entered_when_creating_and_editing(page, sign
     assert stored["metadata"]["tags"] == ["garden", "outdoor"]
     assert stored["metadata"]["specifications"] == {"litres": 10}
     assert stored["description"] is None
+
+
+# --- Every change says it was done; deletions ask first ---------------------
+
+
+def said(page, text: str) -> None:
+    """The live region a screen reader announces says ``text``."""
+    notice = page.get_by_role("status").filter(has_text=text)
+    expect(notice).to_be_visible()
+    expect(notice).to_have_attribute("aria-live", "polite")
+
+
+def test_each_change_to_an_item_says_it_was_done(page, signed_in, tmp_path):
+    shop = signed_in
+    page.goto(shop.base_url + "/app/items")
+    page.get_by_role("button", name="New item").click()
+    dialog = page.get_by_role("dialog", name="New item")
+    dialog.get_by_label("Name").fill("Hammer")
+    dialog.get_by_label("Quantity").fill("12")
+    dialog.get_by_label("Price", exact=True).fill("5")
+    dialog.get_by_role("button", name="Create").click()
+    said(page, "Item created.")
+
+    with page.expect_navigation():
+        record(page, "sale", "3")
+    said(page, "Recorded: sold 3. Hammer has 9 in stock now.")
+    look_at(page, "notice")
+    with page.expect_navigation():
+        record(page, "purchase", "5")
+    said(page, "Recorded: received 5. Hammer has 14 in stock now.")
+
+    page.get_by_role("button", name="Edit").click()
+    page.get_by_role("dialog").get_by_label("Name").fill("Claw hammer")
+    with page.expect_navigation():
+        page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    said(page, "Changes saved.")
+    # Only once: the next page says nothing more.
+    page.reload()
+    ready(page)
+    page.wait_for_timeout(300)  # longer than a notice takes to appear
+    expect(page.locator("#notice")).to_be_empty()
+
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page).to_have_url(re.compile(r"/app/items$"))
+    said(page, "Deleted Claw hammer.")
+
+    csv = tmp_path / "items.csv"
+    csv.write_text("item_name,quantity,price\r\nWidget,4,2.50\r\n")
+    page.get_by_role("button", name="Import CSV").click()
+    dialog = page.get_by_role("dialog", name="Import items from CSV")
+    dialog.get_by_label("CSV file").set_input_files(str(csv))
+    dialog.get_by_role("button", name="Preview").click()
+    expect(dialog.get_by_role("status")).to_contain_text("1 to create")
+    dialog.get_by_role("button", name="Apply").click()
+    said(page, "Import applied: created 1 item")
+
+
+def test_catalog_changes_say_so_and_a_delete_asks_first(page, signed_in):
+    shop = signed_in
+    page.goto(shop.base_url + "/app/suppliers")
+    page.get_by_role("button", name="New supplier").click()
+    page.get_by_role("dialog").get_by_label("Name").fill("Acme")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    said(page, "Added the supplier.")
+    page.get_by_role("button", name="Edit Acme").click()
+    page.get_by_role("dialog").get_by_label("Phone").fill("+44 20 7946 0000")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    said(page, "Saved the supplier Acme.")
+
+    page.get_by_role("button", name="Delete Acme").click()
+    confirm = page.get_by_role("dialog", name="Delete Acme?")
+    expect(confirm).to_contain_text("cannot be undone")
+    look_at(page, "delete-supplier")
+    confirm.get_by_role("button", name="Keep it").click()
+    expect(confirm).to_be_hidden()
+    assert shop.get("/suppliers").json()["pagination"]["total"] == 1
+    page.get_by_role("button", name="Delete Acme").click()
+    confirm.get_by_role("button", name="Delete", exact=True).click()
+    said(page, "Deleted the supplier Acme.")
+    assert shop.get("/suppliers").json()["pagination"]["total"] == 0
+
+    page.goto(shop.base_url + "/app/categories")
+    page.get_by_role("button", name="New category").click()
+    page.get_by_role("dialog").get_by_label("Name").fill("Tools")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    said(page, "Added the category.")
+    page.get_by_role("button", name="Delete Tools").click()
+    page.get_by_role("dialog", name="Delete Tools?").get_by_role(
+        "button", name="Delete", exact=True
+    ).click()
+    said(page, "Deleted the category Tools.")
+
+
+def test_member_changes_say_so_and_removing_asks_first(page, signed_in, base_url):
+    shop = signed_in
+    newcomer = Shop(base_url)
+    page.goto(shop.base_url + "/app/members")
+    page.get_by_role("button", name="Add a member").click()
+    page.get_by_role("dialog").get_by_label("Username").fill(newcomer.username)
+    page.get_by_role("dialog").get_by_role("button", name="Add").click()
+    said(page, "Added to the team.")
+    row = page.get_by_role("row", name=re.compile(newcomer.username))
+    row.get_by_role("combobox").select_option("admin")
+    with page.expect_navigation():
+        row.get_by_role("button", name=f"Save the role of {newcomer.username}").click()
+    said(page, f"Saved the role of {newcomer.username}.")
+
+    page.get_by_role("button", name=f"Remove {newcomer.username}").click()
+    confirm = page.get_by_role("dialog", name=re.compile(f"Remove {newcomer.username}"))
+    expect(confirm).to_contain_text("They keep their account")
+    look_at(page, "remove-member")
+    confirm.get_by_role("button", name="Keep them").click()
+    members = shop.get(f"/teams/{shop.team_id}").json()["members"]
+    assert newcomer.username in {m["username"] for m in members}
+    page.get_by_role("button", name=f"Remove {newcomer.username}").click()
+    confirm.get_by_role("button", name="Remove", exact=True).click()
+    said(page, f"Removed {newcomer.username} from the team.")
+    members = shop.get(f"/teams/{shop.team_id}").json()["members"]
+    assert newcomer.username not in {m["username"] for m in members}
+
+    # Switching team is a change too: the new team's page says where you are.
+    assert newcomer.post(
+        f"/teams/{newcomer.team_id}/members", {"username": shop.username}
+    ).ok
+    page.reload()
+    with page.expect_navigation():
+        page.get_by_label("Team").select_option(
+            label=f"{newcomer.username}'s inventory (staff)"
+        )
+    said(page, f"Now working in {newcomer.username}'s inventory (staff).")

@@ -64,7 +64,9 @@ document.addEventListener("alpine:init", () => {
     },
     async apply() {
       const report = await this.send(false);
-      if (report) window.location.reload();
+      if (!report) return;
+      announceNext(report.message);
+      window.location.reload();
     },
   }));
 });
