@@ -5,6 +5,7 @@ both what the page says and what the API then holds.
 """
 
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -366,3 +367,88 @@ def test_member_changes_say_so_and_removing_asks_first(page, signed_in, base_url
             label=f"{newcomer.username}'s inventory (staff)"
         )
     said(page, f"Now working in {newcomer.username}'s inventory (staff).")
+
+
+# --- Field errors in plain words; a decimal comma in prices -----------------
+
+API_WORDS = re.compile(r"String should|Input should|Validation failed|_id|cost_price")
+
+
+def test_a_password_rule_is_shown_before_the_first_mistake(
+    page, base_url, page_problems
+):
+    page_problems.expect(400, "/register")
+    page.goto(base_url + "/app/register")
+    ready(page)
+    password = page.get_by_label("Password")
+    rule = "At least 8 characters, with at least one letter and one digit."
+    expect(page.get_by_text(rule)).to_be_visible()
+    expect(password).to_have_accessible_description(re.compile(re.escape(rule)))
+    look_at(page, "register")
+    page.get_by_label("Username").fill(f"new{uuid.uuid4().hex[:8]}")
+    page.get_by_label("Email").fill("shop@example.com")
+    for typed, words in (
+        ("short1", "Use at least 8 characters."),
+        ("password", "Use at least one letter and one digit."),
+    ):
+        password.fill(typed)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.locator("#register-password-error")).to_have_text(words)
+        expect(password).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("main")).not_to_contain_text(API_WORDS)
+
+
+def test_item_fields_explain_mistakes_and_take_a_decimal_comma(
+    page, signed_in, page_problems
+):
+    shop = signed_in
+    page_problems.expect(400, "/inventory")
+    page.goto(shop.base_url + "/app/items")
+    page.get_by_role("button", name="New item").click()
+    dialog = page.get_by_role("dialog", name="New item")
+    dialog.get_by_label("Quantity").fill("-1")
+    dialog.get_by_label("Price", exact=True).fill("2,50")
+    dialog.get_by_label("Cost price").fill("1,000")  # a thousand, or one?
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_role("alert").first).to_have_text(
+        "Not saved: check the fields marked below."
+    )
+    expect(dialog.locator("#new-item_name-error")).to_have_text("Fill this in.")
+    expect(dialog.locator("#new-quantity-error")).to_have_text("Must be 0 or more.")
+    expect(dialog.locator("#new-cost_price-error")).to_contain_text("2,50")
+    expect(dialog.locator("#new-price-error")).to_be_empty()  # 2,50 is a price
+    expect(dialog).not_to_contain_text(API_WORDS)
+    look_at(page, "item-errors")
+    assert shop.get("/inventory").json()["pagination"]["total"] == 0
+    dialog.get_by_label("Name").fill("Seed tray")
+    dialog.get_by_label("Quantity").fill("4")
+    dialog.get_by_label("Cost price").fill("1,2")
+    dialog.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="Seed tray", level=1)).to_be_visible()
+    item = shop.get("/inventory").json()["items"][0]
+    assert (item["price"], item["cost_price"]) == (2.5, 1.2)
+
+    page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("dialog", name="Edit Seed tray")
+    edit.get_by_label("Price", exact=True).fill("3,75")
+    with page.expect_navigation():
+        edit.get_by_role("button", name="Save").click()
+    assert shop.get(f"/inventory/{item['id']}").json()["item"]["price"] == 3.75
+
+
+def test_an_error_naming_a_field_is_told_at_that_field(page, signed_in, page_problems):
+    shop = signed_in
+    tools = shop.post("/categories", {"name": "Tools"}).json()["category"]["id"]
+    item = shop.item("Hammer")
+    page_problems.expect(400, f"/inventory/{item['id']}")
+    open_item(page, shop, item)
+    page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("dialog", name="Edit Hammer")
+    edit.get_by_label("Category").select_option(label="Tools")
+    assert shop.api.delete(f"{shop.base_url}/categories/{tools}").ok  # meanwhile
+    edit.get_by_role("button", name="Save").click()
+    expect(edit.locator("#edit-category_id-error")).to_have_text(
+        "That category no longer exists: reload the page to see the current list."
+    )
+    expect(edit.get_by_label("Category")).to_have_attribute("aria-invalid", "true")
+    expect(edit).not_to_contain_text(re.compile(r"with id \d+"))

@@ -83,6 +83,9 @@ const PLAIN_WORDS = [
   [/^Input should be a valid number/, () => "Enter an amount such as 12, 2.50 or 2,50 (no thousands separator)."],
   [/^Input should be a valid date/, () => "Enter a date."],
   [/^Must contain a letter and a digit/, () => "Use at least one letter and one digit."],
+  [/^No (category|supplier) with id \d+\.$/, (m) => `That ${m[1]} no longer exists: reload the page to see the current list.`],
+  [/^User not found\.$/, () => "No one has that username or e-mail: they need to create an account first."],
+  [/POST \/login/, () => "Your session has ended. Log in again."],
   [/^Unknown field\.$/, () => "This page sent something the server does not know; reload the page."],
 ];
 
@@ -186,7 +189,7 @@ function explain(result, form) {
   if (result.status === 401) return body.message || "Your session has ended. Log in again.";
   if (result.status === 403) return "You are not allowed to do this.";
   if (result.status >= 500) return "The server could not do this just now. Nothing was saved; try again in a moment.";
-  return withLabels(form, body.message) || `The server answered ${result.status}.`;
+  return plainWords(withLabels(form, body.message)) || `The server answered ${result.status}.`;
 }
 
 // --- Messages that say an action was done -----------------------------------
