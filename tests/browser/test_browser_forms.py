@@ -452,3 +452,76 @@ def test_an_error_naming_a_field_is_told_at_that_field(page, signed_in, page_pro
     )
     expect(edit.get_by_label("Category")).to_have_attribute("aria-invalid", "true")
     expect(edit).not_to_contain_text(re.compile(r"with id \d+"))
+
+
+# --- The CSV import: mistakes at their rows, what an update changes ---------
+
+
+def import_dialog(page, shop, csv_path):
+    page.goto(shop.base_url + "/app/items")
+    page.get_by_role("button", name="Import CSV").click()
+    dialog = page.get_by_role("dialog", name="Import items from CSV")
+    dialog.get_by_label("CSV file").set_input_files(str(csv_path))
+    dialog.get_by_role("button", name="Preview").click()
+    return dialog
+
+
+def test_a_refused_import_lists_each_bad_row_at_its_number(
+    page, signed_in, tmp_path, page_problems
+):
+    shop = signed_in
+    page_problems.expect(400, "/inventory/import")
+    csv = tmp_path / "items.csv"
+    csv.write_text(
+        "sku,item_name,quantity,price\r\n"
+        "W-1,Widget,4,2.50\r\n"
+        "W-2,Gadget,lots,9.00\r\n"
+        "W-3,,1,-1\r\n"
+    )
+    dialog = import_dialog(page, shop, csv)
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "2 rows have mistakes, listed below; nothing was changed"
+    )
+    rows = dialog.get_by_role("table", name="Rows to correct").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("td").first).to_have_text("3")
+    expect(rows.nth(0)).to_contain_text("Quantity: Must be a whole number")
+    expect(rows.nth(1).locator("td").first).to_have_text("4")
+    expect(rows.nth(1)).to_contain_text("Name: Fill this in.")
+    expect(rows.nth(1)).to_contain_text("Price:")
+    expect(dialog).not_to_contain_text(API_WORDS)
+    expect(dialog.get_by_role("button", name="Apply")).to_be_disabled()
+    look_at(page, "import-refused")
+    assert shop.get("/inventory").json()["pagination"]["total"] == 0
+
+
+def test_an_import_preview_says_what_an_update_changes(page, signed_in, tmp_path):
+    shop = signed_in
+    shop.post("/categories", {"name": "Garden"})
+    shop.item("Widget", sku="W-1", quantity=8, price=1.5, metadata={"tags": ["old"]})
+    shop.item("Gadget", sku="W-2", quantity=3, price=9)
+    csv = tmp_path / "items.csv"
+    csv.write_text(
+        "sku,item_name,quantity,price,category,metadata\r\n"
+        'W-1,Widget,20,2.25,Garden,"{""tags"": [""old"", ""new""]}"\r\n'
+        'W-2,Gadget,3,9.00,,"{""tags"": []}"\r\n'
+        'W-3,Sprocket,5,1.00,,"{}"\r\n'
+    )
+    dialog = import_dialog(page, shop, csv)
+    expect(dialog.get_by_role("status")).to_contain_text(
+        "1 to create, 1 to update, 1 unchanged"
+    )
+    rows = dialog.locator("tbody").first.locator("tr")
+    expect(rows.nth(0)).to_contain_text("Update")
+    expect(rows.nth(0)).to_contain_text(
+        "Quantity 8 → 20; Price 1.50 → 2.25; Category none → Garden; Tags old → old, new"
+    )
+    expect(rows.nth(1)).to_contain_text("No change")
+    expect(rows.nth(2)).to_contain_text("New item")
+    look_at(page, "import-preview")
+    assert shop.get("/inventory").json()["items"][0]["quantity"] in (8, 3)
+    dialog.get_by_role("button", name="Apply").click()
+    said(page, "Import applied")
+    items = shop.get("/inventory").json()["items"]
+    widget = next(item for item in items if item["sku"] == "W-1")
+    assert (widget["quantity"], widget["price"]) == (20, 2.25)
