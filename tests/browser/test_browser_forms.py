@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Shop, ready
+from tests.browser.conftest import Shop, axe_clean, ready
 
 WIDTHS = {
     "phone": {"width": 390, "height": 844},
@@ -149,6 +149,7 @@ def test_a_logout_in_another_tab_keeps_the_edit_and_returns_to_it(
     expect(page.get_by_text("Authentication required")).to_have_count(0)
     expect(page.get_by_text("POST /login")).to_have_count(0)
     look_at(page, "session-ended")
+    axe_clean(page)
     # What was typed is still there, under the dialog and after logging in.
     ended.get_by_role("button", name="Stay on this page").click()
     expect(edit.get_by_label("Name")).to_have_value("Claw hammer")
@@ -316,6 +317,7 @@ def test_catalog_changes_say_so_and_a_delete_asks_first(page, signed_in):
     page.get_by_role("button", name="Delete Acme").click()
     confirm.get_by_role("button", name="Delete", exact=True).click()
     said(page, "Deleted the supplier Acme.")
+    axe_clean(page)  # the notice, in both themes
     assert shop.get("/suppliers").json()["pagination"]["total"] == 0
 
     page.goto(shop.base_url + "/app/categories")
@@ -385,6 +387,7 @@ def test_a_password_rule_is_shown_before_the_first_mistake(
     expect(page.get_by_text(rule)).to_be_visible()
     expect(password).to_have_accessible_description(re.compile(re.escape(rule)))
     look_at(page, "register")
+    axe_clean(page)
     page.get_by_label("Username").fill(f"new{uuid.uuid4().hex[:8]}")
     page.get_by_label("Email").fill("shop@example.com")
     for typed, words in (
@@ -492,6 +495,7 @@ def test_a_refused_import_lists_each_bad_row_at_its_number(
     expect(dialog).not_to_contain_text(API_WORDS)
     expect(dialog.get_by_role("button", name="Apply")).to_be_disabled()
     look_at(page, "import-refused")
+    axe_clean(page)
     assert shop.get("/inventory").json()["pagination"]["total"] == 0
 
 
