@@ -310,6 +310,8 @@ def test_catalog_changes_say_so_and_a_delete_asks_first(page, signed_in):
     page.get_by_role("button", name="Delete Acme").click()
     confirm = page.get_by_role("dialog", name="Delete Acme?")
     expect(confirm).to_contain_text("cannot be undone")
+    # Enter on a confirmation that just opened keeps the supplier.
+    expect(confirm.get_by_role("button", name="Keep it")).to_be_focused()
     look_at(page, "delete-supplier")
     confirm.get_by_role("button", name="Keep it").click()
     expect(confirm).to_be_hidden()
