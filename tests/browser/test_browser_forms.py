@@ -401,6 +401,10 @@ def test_a_password_rule_is_shown_before_the_first_mistake(
         expect(page.locator("#register-password-error")).to_have_text(words)
         expect(password).to_have_attribute("aria-invalid", "true")
     expect(page.locator("main")).not_to_contain_text(API_WORDS)
+    password.fill("password123")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile("/app/login"))
+    said(page, "Your account is created.")
 
 
 def test_item_fields_explain_mistakes_and_take_a_decimal_comma(
