@@ -39,7 +39,10 @@ def test_register_shows_the_apis_field_errors_at_their_fields(
     email = page.get_by_label("Email")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#register-email-error")).not_to_be_empty()
-    expect(page.get_by_role("alert").first).to_contain_text("Validation failed")
+    # In plain words: the page says where to look, not "Validation failed".
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "check the fields marked below"
+    )
 
 
 def test_a_wrong_password_is_explained(page, shop, page_problems):

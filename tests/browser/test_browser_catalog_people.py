@@ -26,6 +26,9 @@ def test_admin_creates_edits_and_deletes_a_category(page, shop):
     axe_clean(page)
 
     page.get_by_role("button", name="Delete Hand tools").click()
+    # Asked first, as deleting an item is.
+    confirm = page.get_by_role("dialog", name="Delete Hand tools?")
+    confirm.get_by_role("button", name="Delete", exact=True).click()
     expect(page.get_by_text("No categories yet")).to_be_visible()
 
 
@@ -37,10 +40,13 @@ def test_a_refused_delete_says_why(page, shop, page_problems):
     shop.sign_in(page)
     page.get_by_role("link", name="Suppliers").click()
     page.get_by_role("button", name="Delete Acme").click()
-    expect(page.get_by_role("alert").filter(has_text="in use")).to_contain_text(
+    confirm = page.get_by_role("dialog", name="Delete Acme?")
+    confirm.get_by_role("button", name="Delete", exact=True).click()
+    expect(confirm.get_by_role("alert").filter(has_text="in use")).to_contain_text(
         "3 items use it"
     )
     # The supplier's name links to its items.
+    confirm.get_by_role("button", name="Keep it").click()
     page.get_by_role("link", name="Acme").click()
     expect(page.locator("#items-table tbody tr")).to_have_count(3)
 
