@@ -12,10 +12,7 @@ def login():
     next_page = local_path(request.args.get("next"))
     if g.user_id is not None:
         return redirect(next_page)
-    registered = request.args.get("registered") == "1"
-    return render_template(
-        "dashboard/login.html", next_page=next_page, registered=registered
-    )
+    return render_template("dashboard/login.html", next_page=next_page)
 
 
 @bp.get("/register")

@@ -122,12 +122,10 @@ def test_first_steps_point_to_the_members_page_not_an_api_call(client, logged_in
     assert "POST" not in steps and "/teams/" not in steps
 
 
-def test_the_login_page_says_the_account_was_created_after_registering(client):
-    page = client.get("/app/login?registered=1").get_data(as_text=True)
-    assert "Your account is created. Log in with it to start." in page
-    assert "Your account is created" not in client.get("/app/login").get_data(
-        as_text=True
-    )
+def test_registering_says_the_account_was_created_on_the_login_page(client):
+    page = client.get("/app/register").get_data(as_text=True)
+    assert 'data-done="Your account is created. Log in with it to start."' in page
+    assert 'data-next="/app/login"' in page
 
 
 def test_the_home_page_writes_expiry_dates_as_dates(client, logged_in):
