@@ -157,12 +157,16 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
         )
 
 
-def lock_version(item_id: int, versions: list[int] | None) -> Row | None:
+def lock_version(
+    item_id: int, versions: list[int] | None, for_count: bool = False
+) -> Row | None:
     """Bump the caller's item's version, locking its row; return it as it now is.
 
-    None if the item is not the caller's or its version is not in ``versions``.
+    None if the item is not the caller's or its version is not in ``versions``
+    (or the caller is not its team's admin; for a count, not a clerk either).
     """
-    return _conditional_update(sql.LOCK_ITEM, item_id, versions)
+    stmt = sql.LOCK_FOR_COUNT if for_count else sql.LOCK_ITEM
+    return _conditional_update(stmt, item_id, versions)
 
 
 def add_to_quantity(

@@ -1,8 +1,10 @@
 """Teams: whose inventory a request acts on, and who may change it.
 
 A team owns an inventory: its items, stock movements, categories, suppliers
-and history. Each member has a **team role**: ``admin`` changes everything,
-members included; ``staff`` reads everything and changes nothing. It is not
+and history. Each member has a **team role** (field_types.TEAM_ROLES):
+``admin`` changes everything, members included; ``clerk`` reads everything and
+records stock movements (STOCK_ROLES); ``staff`` reads everything and changes
+nothing. It is not
 the **site role** on ``users.role``, which only marks who runs the whole
 installation (``GET /users``, ``?all=true``).
 
@@ -27,12 +29,14 @@ from columns import MAX_ID, utcnow
 from domain.stock_totals import TEAM_TOTALS
 from errors import APIError
 from extensions import db
+from field_types import STOCK_ROLES
 from models import Category, Item, Membership, Supplier, Team, User
 from plumbing.database import read_only_connection
 from plumbing.pagination import inline_number
 
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
+NEEDS_STOCK_ROLE = "Recording stock needs the clerk or admin team role."
 
 memberships = Membership.__table__
 
@@ -77,6 +81,12 @@ def require_team_admin() -> None:
     """Raise 404 outside the current team, 403 unless the caller is its admin."""
     if require_member(in_transaction=True) != "admin":
         raise APIError(403, NEEDS_TEAM_ADMIN)
+
+
+def require_stock_writer() -> None:
+    """Raise 404 outside the current team, 403 unless the caller may move stock."""
+    if require_member(in_transaction=True) not in STOCK_ROLES:
+        raise APIError(403, NEEDS_STOCK_ROLE)
 
 
 def first_team_id(user_id: int) -> int | None:

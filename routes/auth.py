@@ -113,8 +113,10 @@ def _logged_in_and(check):
 admin_required = _logged_in_and(require_admin)
 # 404 unless a member of the request's team;
 team_member_required = _logged_in_and(teams.require_member)
-# 404 unless a member of the request's team, and 403 unless its admin.
+# 404 unless a member of the request's team, and 403 unless its admin;
 team_admin_required = _logged_in_and(teams.require_team_admin)
+# 404 unless a member of the request's team, and 403 unless a clerk or admin.
+stock_writer_required = _logged_in_and(teams.require_stock_writer)
 
 
 def _config_value(name: str):

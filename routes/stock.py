@@ -20,7 +20,7 @@ from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockRes
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
 from query_strings import ExpiringQuery, MovementsQuery, PageQuery, parse_query
-from routes.auth import login_required, team_member_required
+from routes.auth import login_required, stock_writer_required, team_member_required
 from routes.inventory import get_owned_item
 from schemas import StockMovementRequest, parse_body
 
@@ -30,7 +30,7 @@ SALES_WINDOW = timedelta(days=30)
 
 
 @bp.post("/inventory/<int:item_id>/stock")
-@login_required  # and the team admin role: checked by the movement's UPDATE
+@stock_writer_required
 @idempotent
 @documented(
     StockResult,
@@ -40,7 +40,7 @@ SALES_WINDOW = timedelta(days=30)
     examples={409: NOT_ENOUGH_STOCK},
 )
 def change_stock(item_id: int):
-    """Record a purchase, sale, return, adjustment or count."""
+    """Record a purchase, sale, return, adjustment or count (clerks and admins)."""
     data = parse_body(StockMovementRequest).root
     versions = expected_versions()
     if data.reason == "count":
