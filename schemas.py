@@ -35,6 +35,7 @@ from field_types import (
     NO_NUL,
     NOT_BLANK,
     SITE_ROLES,
+    TEAM_ROLE_DESCRIPTIONS,
     TEAM_ROLES,
     Description,
     Email,
@@ -95,6 +96,16 @@ class RoleUpdate(RequestBody):
     role: Literal[SITE_ROLES]
 
 
+# A team role, each described in one line wherever the document shows one.
+TeamRole = Annotated[
+    Literal[TEAM_ROLES],
+    Field(
+        description="A team role. "
+        + " ".join(f"{role}: {TEAM_ROLE_DESCRIPTIONS[role]}" for role in TEAM_ROLES)
+    ),
+]
+
+
 class TeamFields(RequestBody):
     name: Name(100)
 
@@ -106,7 +117,7 @@ class MemberAdd(RequestBody):
     # exactly one is sent, and the document says so (oneOf below).
     username: Username = None
     email: Email = None
-    role: Literal[TEAM_ROLES] = "staff"
+    role: TeamRole = "staff"
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -118,7 +129,7 @@ class MemberAdd(RequestBody):
 class MemberRoleUpdate(RequestBody):
     """A member's team role."""
 
-    role: Literal[TEAM_ROLES]
+    role: TeamRole
 
 
 def _normalise_tags(tags: list[str]) -> list[str]:

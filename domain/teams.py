@@ -29,7 +29,7 @@ from columns import MAX_ID, utcnow
 from domain.stock_totals import TEAM_TOTALS
 from errors import APIError
 from extensions import db
-from field_types import STOCK_ROLES
+from field_types import STOCK_ROLES, TEAM_ROLE_DESCRIPTIONS, TEAM_ROLES
 from models import Category, Item, Membership, Supplier, Team, User
 from plumbing.database import read_only_connection
 from plumbing.pagination import inline_number
@@ -207,6 +207,14 @@ def team_view(team: Team, role: str, current_team_id: int | None) -> dict[str, A
         "current": team.id == current_team_id,
         "created_at": team.created_at.isoformat(),
     }
+
+
+def role_lines() -> list[dict[str, str]]:
+    """Return every team role with the one line that says what it may do."""
+    return [
+        {"role": role, "description": TEAM_ROLE_DESCRIPTIONS[role]}
+        for role in TEAM_ROLES
+    ]
 
 
 def current_team_summary() -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from domain.stock import count_stock, move_stock, movement_view
 from extensions import db
 from models import StockMovement
 from plumbing.database import read_only_connection
-from plumbing.error_examples import NOT_ENOUGH_STOCK
+from plumbing.error_examples import NOT_ENOUGH_STOCK, NOT_STOCK_WRITER
 from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
@@ -37,7 +37,7 @@ SALES_WINDOW = timedelta(days=30)
     errors=(*ITEM_WRITE, 422),
     body=StockMovementRequest,
     headers=("Idempotency-Key", "If-Match"),
-    examples={409: NOT_ENOUGH_STOCK},
+    examples={409: NOT_ENOUGH_STOCK, 403: NOT_STOCK_WRITER},
 )
 def change_stock(item_id: int):
     """Record a purchase, sale, return, adjustment or count (clerks and admins)."""
