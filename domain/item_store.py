@@ -264,6 +264,11 @@ def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     parameters = {"team": g.team_id, "caller": g.user_id}
     total = read_only.execute(sql.SELECT_ITEM_COUNT, parameters).scalar()
     if total is None:
+        # Not a member: 404, unless the session falls back to a team of theirs.
+        require_member()
+        parameters["team"] = g.team_id
+        total = read_only.execute(sql.SELECT_ITEM_COUNT, parameters).scalar()
+    if total is None:
         raise APIError(404, TEAM_NOT_FOUND)
     page = queries.every_item_page(query.sort)
     rows = read_only.execute(page, {**parameters, **page_window(query)}).all()

@@ -52,4 +52,4 @@ class MemberBody(Message):
 
 class MeBody(Successful):
     user: User
-    team: CurrentTeam | None  # None: the current team is not (or no longer) yours
+    team: CurrentTeam | None  # None: X-Team-ID names a team that is not yours

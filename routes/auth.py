@@ -59,6 +59,7 @@ TEAM_HEADER = "X-Team-ID"
 def requested_team_id() -> int | None:
     """Return the team this request acts on: X-Team-ID if sent, else the session's."""
     named = request.headers.get(TEAM_HEADER)
+    g.team_from_session = not named
     if not named:  # absent, or sent empty: not naming a team
         return session.get("team_id")
     if named.isascii() and named.isdigit() and int(named) <= MAX_ID:
