@@ -19,6 +19,7 @@ from plumbing.observability import QuietRequestHandler, init_observability
 from plumbing.security import init_security
 from plumbing.sessions import init_sessions
 from routes import (
+    account,
     auth,
     categories,
     docs,
@@ -139,6 +140,7 @@ def instance_secret_key(app: Flask) -> str:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per resource."""
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(inventory.bp)
     app.register_blueprint(inventory_csv.bp)

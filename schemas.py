@@ -77,17 +77,29 @@ class RegisterRequest(RequestBody):
     password: Password
 
 
+# A password to check, not to set: any text bcrypt can read (a wrong one is
+# then simply wrong, never a 500).
+TypedPassword = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
+    AfterValidator(password_fits_bcrypt),
+]
+
+
 class LoginRequest(RequestBody):
     # Only NUL is refused beyond the lengths: any other text is simply a
     # failed login, and the error should not tell what usernames look like.
     username: Annotated[
         str, StringConstraints(min_length=1, max_length=254, pattern=NO_NUL)
     ]
-    password: Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
-        AfterValidator(password_fits_bcrypt),
-    ]
+    password: TypedPassword
+
+
+class PasswordChange(RequestBody):
+    """The current password, and a new one by the rules of registering."""
+
+    current_password: TypedPassword
+    new_password: Password
 
 
 class RoleUpdate(RequestBody):

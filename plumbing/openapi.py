@@ -88,7 +88,7 @@ NOT_TEAM_ADMIN = {
 }
 # The order the documentation page shows the groups in.
 TAGS = (
-    ("auth", "Register, log in, log out."),
+    ("auth", "Register, log in, log out, who am I, change your password."),
     ("inventory", "Your team's items: create, find, change, delete, CSV."),
     ("stock", "Stock movements, the ledger, low-stock and expiry alerts."),
     ("history", "Everything that happened in your team, newest first."),

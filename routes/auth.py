@@ -33,6 +33,7 @@ from plumbing.operations import documented
 from plumbing.response_shapes import Message, UserMessage
 from plumbing.sessions import mark_refreshed
 from plumbing.team_shapes import MeBody
+from plumbing.user_sessions import remember_session
 from schemas import LoginRequest, RegisterRequest, parse_body
 
 bp = Blueprint("auth", __name__)
@@ -301,6 +302,7 @@ def start_session(user: User, team_id: int | None) -> None:
     mark_refreshed()
     # regenerate() ignores an empty session, so the user id goes in first.
     current_app.session_interface.regenerate(session)
+    remember_session(user.id, session.sid)  # so a password change can end it
 
 
 @functools.cache
