@@ -10,7 +10,7 @@ from sqlalchemy.engine import Row
 
 from columns import utcnow
 from domain.accounts import find_user_by_email, find_user_by_username, open_account
-from domain.history import record_history, record_item_history, record_member_history
+from domain.history import record_history, record_member_history
 from domain.item_store import insert_item
 from domain.members import add_member, member_row
 from domain.stock import move_stock
@@ -157,8 +157,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         }
         if name in EXPIRES_IN_DAYS:
             fields["expiry_date"] = (now + timedelta(days=EXPIRES_IN_DAYS[name])).date()
-        item = insert_item(fields, at=created)
-        record_item_history(demo.id, "create", item, at=created)
+        item = insert_item(fields, at=created)  # with its history row
         _simulate_trading(item, rng, now, demo.id, clerk.id)
     db.session.commit()
     return demo

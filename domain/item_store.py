@@ -27,11 +27,12 @@ from sqlalchemy.engine import Connection, Row
 from columns import MAX_ID, fold, utcnow
 from domain import item_queries as queries
 from domain import item_statements as sql
-from domain.history import execute_with_history
+from domain.history import execute_with_history, history_row, record_item_history
 from domain.item_fields import stored_values
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
+from field_types import OPENING_BALANCE
 from models import Item
 from plumbing.database import read_only_connection
 from plumbing.pagination import page_metadata, page_window, paginate_rows
@@ -83,9 +84,11 @@ def _select_item(connection: Connection, item_id: int) -> Row | None:
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
-    """Create an item in the team from validated fields; return it as stored.
+    """Create an item in the team from validated fields, with its history row.
 
     Only a team admin may: 403 (or 404 outside the team) and nothing written.
+    Returns the item as stored. Its stock starts in the ledger: an item
+    created with a quantity gets an opening movement (see open_ledger).
     """
     # A CSV import sends only its file's columns; the rest take their defaults.
     # Prepared before the first write: under SQLite that takes the write lock.
@@ -95,7 +98,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
         "search_key": Item.search_key_for(values),
         "team_id": g.team_id,
         "user_id": g.user_id,
-        "starting_quantity": values["quantity"],
+        "starting_quantity": 0,  # the opening movement brings the quantity
         "version": 1,
     }
     # The count goes up first, only for the team's admin: that is the check.
@@ -109,7 +112,22 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     row |= {"created_at": now, "updated_at": now}
     item = connection().execute(sql.INSERT_ITEM, row).one()
     _write_tags(item.id, values["metadata"]["tags"], replace=False)
+    open_ledger(item)
     return item
+
+
+def open_ledger(item: Row) -> None:
+    """Write a new item's create history row, and its opening balance if it has stock.
+
+    The history row rides on the movement's INSERT (on PostgreSQL one
+    statement: history.execute_with_history); both carry the item's creation time.
+    """
+    if item.quantity == 0:
+        record_item_history(g.user_id, "create", item, at=item.created_at)
+        return
+    subject = ("item", item.id, item.item_name)
+    history = history_row(g.user_id, "create", subject, at=item.created_at)
+    add_movement(item, item.quantity, OPENING_BALANCE, None, history)
 
 
 def write_item(locked: Row, fields: dict[str, Any], history: dict[str, Any]) -> Row:

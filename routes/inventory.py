@@ -84,8 +84,7 @@ def create_item():
     """Add an item (team admins)."""
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
-    item = item_store.insert_item(fields)
-    record_item_history(g.user_id, "create", item)
+    item = item_store.insert_item(fields)  # with its history row
     body = {
         "status": "successful",
         "message": "Item created successfully!",
