@@ -11,7 +11,7 @@ from sqlalchemy.engine import Row
 from columns import utcnow
 from domain.accounts import find_user_by_email, find_user_by_username, open_account
 from domain.history import record_history, record_member_history
-from domain.item_store import insert_item
+from domain.item_edits import add_item
 from domain.members import add_member, member_row
 from domain.stock import move_stock
 from extensions import db
@@ -157,7 +157,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         }
         if name in EXPIRES_IN_DAYS:
             fields["expiry_date"] = (now + timedelta(days=EXPIRES_IN_DAYS[name])).date()
-        item = insert_item(fields, at=created)  # with its history row
+        item = add_item(fields, at=created)  # with its history row
         _simulate_trading(item, rng, now, demo.id, clerk.id)
     db.session.commit()
     return demo

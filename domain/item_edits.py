@@ -9,6 +9,7 @@ a stale version is refused atomically too.
 """
 
 import re
+from datetime import datetime
 
 from flask import g, request
 from sqlalchemy.engine import Row
@@ -19,7 +20,7 @@ from domain.item_fields import item_changes
 from domain.item_store import add_movement
 from domain.teams import require_member, require_stock_writer, require_team_admin
 from errors import APIError
-from field_types import MAX_AMOUNT
+from field_types import MAX_AMOUNT, OPENING_BALANCE
 
 # How a version looks as an entity tag: ASCII digits, at most 18 of them so the
 # number fits the version column.
@@ -68,6 +69,24 @@ def lock_item(item_id: int, versions: list[int] | None, for_count: bool = False)
     item = item_store.lock_version(item_id, versions, for_count)
     if item is None:
         raise why_not_changed(item_id, versions, stock=for_count)
+    return item
+
+
+def add_item(fields: dict, at: datetime | None = None) -> Row:
+    """Create an item with its history row and, if it has stock, its opening balance.
+
+    An item created with a quantity starts its ledger with an opening movement,
+    so the ledger shows where the first stock came from. The history row rides
+    on that movement's INSERT (one statement on PostgreSQL); both carry the
+    item's creation time.
+    """
+    item = item_store.insert_item(fields, at)
+    if item.quantity == 0:
+        record_item_history(g.user_id, "create", item, at=item.created_at)
+        return item
+    subject = ("item", item.id, item.item_name)
+    history = history_row(g.user_id, "create", subject, at=item.created_at)
+    add_movement(item, item.quantity, OPENING_BALANCE, None, history)
     return item
 
 

@@ -27,12 +27,11 @@ from sqlalchemy.engine import Connection, Row
 from columns import MAX_ID, fold, utcnow
 from domain import item_queries as queries
 from domain import item_statements as sql
-from domain.history import execute_with_history, history_row, record_item_history
+from domain.history import execute_with_history
 from domain.item_fields import stored_values
 from domain.teams import TEAM_NOT_FOUND, require_member, require_team_admin
 from errors import APIError
 from extensions import db
-from field_types import OPENING_BALANCE
 from models import Item
 from plumbing.database import read_only_connection
 from plumbing.pagination import page_metadata, page_window, paginate_rows
@@ -84,11 +83,10 @@ def _select_item(connection: Connection, item_id: int) -> Row | None:
 
 
 def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
-    """Create an item in the team from validated fields, with its history row.
+    """Create an item in the team from validated fields; return it as stored.
 
     Only a team admin may: 403 (or 404 outside the team) and nothing written.
-    Returns the item as stored. Its stock starts in the ledger: an item
-    created with a quantity gets an opening movement (see open_ledger).
+    Its ledger starts at 0: item_edits.add_item writes the opening movement.
     """
     # A CSV import sends only its file's columns; the rest take their defaults.
     # Prepared before the first write: under SQLite that takes the write lock.
@@ -112,22 +110,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     row |= {"created_at": now, "updated_at": now}
     item = connection().execute(sql.INSERT_ITEM, row).one()
     _write_tags(item.id, values["metadata"]["tags"], replace=False)
-    open_ledger(item)
     return item
-
-
-def open_ledger(item: Row) -> None:
-    """Write a new item's create history row, and its opening balance if it has stock.
-
-    The history row rides on the movement's INSERT (on PostgreSQL one
-    statement: history.execute_with_history); both carry the item's creation time.
-    """
-    if item.quantity == 0:
-        record_item_history(g.user_id, "create", item, at=item.created_at)
-        return
-    subject = ("item", item.id, item.item_name)
-    history = history_row(g.user_id, "create", subject, at=item.created_at)
-    add_movement(item, item.quantity, OPENING_BALANCE, None, history)
 
 
 def write_item(locked: Row, fields: dict[str, Any], history: dict[str, Any]) -> Row:

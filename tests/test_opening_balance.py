@@ -79,7 +79,7 @@ def test_a_refused_history_row_undoes_the_item_and_its_opening(
     def without_actor(*args, **kwargs):
         return history_row(*args, **kwargs) | {"user_id": None}  # NOT NULL
 
-    monkeypatch.setattr("domain.item_store.history_row", without_actor)
+    monkeypatch.setattr("domain.item_edits.history_row", without_actor)
     response = logged_in.post("/inventory", json=item_payload(quantity=4))
     assert response.status_code == 409
     assert response.get_json()["status"] == "failed"
