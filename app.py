@@ -19,6 +19,7 @@ from plumbing.observability import QuietRequestHandler, init_observability
 from plumbing.security import init_security
 from plumbing.sessions import init_sessions
 from routes import (
+    account,
     auth,
     categories,
     docs,
@@ -139,6 +140,7 @@ def instance_secret_key(app: Flask) -> str:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per resource."""
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(inventory.bp)
     app.register_blueprint(inventory_csv.bp)
@@ -156,13 +158,15 @@ if __name__ == "__main__":
     import sys
 
     port = int(os.environ.get("PORT", "5000"))
+    # Only this machine by default; HOST=0.0.0.0 serves the shop's network.
+    host = os.environ.get("HOST", "127.0.0.1")
     # Werkzeug's own message for a taken port does not say how to choose
     # another here, so check first and name the setting. SO_REUSEADDR, as
     # Werkzeug binds: a port left in TIME_WAIT by an earlier run is free.
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((host, port))
         except OSError:
             sys.exit(
                 f"Port {port} is in use; run on another port with "
@@ -170,4 +174,10 @@ if __name__ == "__main__":
             )
     # Debug stays off unless FLASK_DEBUG=1 is set. The handler leaves the
     # one-line-per-request log to observability.py.
-    create_app().run(host="127.0.0.1", port=port, request_handler=QuietRequestHandler)
+    if not host.startswith("127."):
+        print(
+            f"Serving on {host}:{port}: anyone on this network can reach the "
+            "login page, over plain HTTP (see the README).",
+            file=sys.stderr,
+        )
+    create_app().run(host=host, port=port, request_handler=QuietRequestHandler)

@@ -14,12 +14,12 @@ from domain.accounts import (
     find_user_by_username,
     open_account,
 )
-from domain.demo_data import DEMO_PASSWORD, DEMO_USERNAME, DemoExistsError, seed_demo
+from domain.demo_data import DEMO_LOGINS, DEMO_PASSWORD, DemoExistsError, seed_demo
 from domain.history import record_history
 from domain.teams import first_team_id
 from errors import APIError
 from extensions import db
-from field_types import SITE_ROLES
+from field_types import SITE_ROLES, TEAM_ROLE_DESCRIPTIONS
 from routes.auth import ensure_available
 from schemas import RegisterRequest
 
@@ -79,16 +79,18 @@ def set_role_command(username: str, role: str) -> None:
 @click.option("--password", default=DEMO_PASSWORD, show_default=True)
 @with_appcontext
 def seed_demo_command(password: str) -> None:
-    """Create a demo user with a catalog, items and two months of stock history."""
+    """Create a demo shop with an owner, a clerk and a read-only member."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("Refusing to create a demo account in production.")
     try:
         seed_demo(password)
     except DemoExistsError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(
-        f"Demo data ready. Log in as {DEMO_USERNAME!r} with password {password!r}."
-    )
+    click.echo(f"Demo data ready. Log in with the password {password!r} as:")
+    width = max(len(username) for username, _ in DEMO_LOGINS)
+    for username, role in DEMO_LOGINS:
+        line = TEAM_ROLE_DESCRIPTIONS[role]
+        click.echo(f"  {username:<{width}}  {role}: {line}")
 
 
 def register_commands(app: Flask) -> None:

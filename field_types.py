@@ -47,6 +47,10 @@ TEAM_ROLE_DESCRIPTIONS = {
 STOCK_ROLES = ("admin", "clerk")
 ITEM_STATUSES = ("active", "inactive")
 MOVEMENT_REASONS = ("purchase", "sale", "return", "adjustment", "count")
+# What a ledger row may say: a movement, or the opening balance of an item
+# created with stock (written by the create, never sent by a client).
+OPENING_BALANCE = "opening"
+LEDGER_REASONS = (*MOVEMENT_REASONS, OPENING_BALANCE)
 
 MAX_AMOUNT = 1_000_000_000
 # bcrypt only looks at the first 72 bytes, and bcrypt 5 raises beyond that.

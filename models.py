@@ -86,7 +86,7 @@ class Team(db.Model):
 
 
 class Membership(db.Model):
-    """A user's place in a team, with their team role: admin or staff."""
+    """A user's place in a team, with their team role: admin, clerk or staff."""
 
     __tablename__ = "memberships"
 

@@ -35,6 +35,7 @@ from field_types import (
     NO_NUL,
     NOT_BLANK,
     SITE_ROLES,
+    TEAM_ROLE_DESCRIPTIONS,
     TEAM_ROLES,
     Description,
     Email,
@@ -76,23 +77,45 @@ class RegisterRequest(RequestBody):
     password: Password
 
 
+# A password to check, not to set: any text bcrypt can read (a wrong one is
+# then simply wrong, never a 500).
+TypedPassword = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
+    AfterValidator(password_fits_bcrypt),
+]
+
+
 class LoginRequest(RequestBody):
     # Only NUL is refused beyond the lengths: any other text is simply a
     # failed login, and the error should not tell what usernames look like.
     username: Annotated[
         str, StringConstraints(min_length=1, max_length=254, pattern=NO_NUL)
     ]
-    password: Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=72, pattern=NO_NUL),
-        AfterValidator(password_fits_bcrypt),
-    ]
+    password: TypedPassword
+
+
+class PasswordChange(RequestBody):
+    """The current password, and a new one by the rules of registering."""
+
+    current_password: TypedPassword
+    new_password: Password
 
 
 class RoleUpdate(RequestBody):
     """A user's site role."""
 
     role: Literal[SITE_ROLES]
+
+
+# A team role, each described in one line wherever the document shows one.
+TeamRole = Annotated[
+    Literal[TEAM_ROLES],
+    Field(
+        description="A team role. "
+        + " ".join(f"{role}: {TEAM_ROLE_DESCRIPTIONS[role]}" for role in TEAM_ROLES)
+    ),
+]
 
 
 class TeamFields(RequestBody):
@@ -106,7 +129,7 @@ class MemberAdd(RequestBody):
     # exactly one is sent, and the document says so (oneOf below).
     username: Username = None
     email: Email = None
-    role: Literal[TEAM_ROLES] = "staff"
+    role: TeamRole = "staff"
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -118,7 +141,7 @@ class MemberAdd(RequestBody):
 class MemberRoleUpdate(RequestBody):
     """A member's team role."""
 
-    role: Literal[TEAM_ROLES]
+    role: TeamRole
 
 
 def _normalise_tags(tags: list[str]) -> list[str]:

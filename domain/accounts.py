@@ -67,6 +67,15 @@ def change_site_role(user: User, role: str) -> dict[str, list[Any]]:
     return {"role": [old_role, role]}
 
 
+def change_password(user: User, password: str, team_id: int | None) -> None:
+    """Set the user's new password, with its history row (in ``team_id``)."""
+    user.set_password(password)
+    # The row says that it changed, never anything about the password itself.
+    record_history(
+        user.id, "update", user, details={"password": "changed"}, team_id=team_id
+    )
+
+
 def user_view(user: User) -> dict[str, Any]:
     """Return a user as the API shows them (never the password hash)."""
     return {

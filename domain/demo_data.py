@@ -1,5 +1,5 @@
-"""Demo data for ``flask seed-demo``: a small shop, its owner and an employee, with
-two months of history."""
+"""Demo data for ``flask seed-demo``: a small shop, its owner, a clerk and a
+read-only member, with two months of history."""
 
 import itertools
 import random
@@ -10,8 +10,8 @@ from sqlalchemy.engine import Row
 
 from columns import utcnow
 from domain.accounts import find_user_by_email, find_user_by_username, open_account
-from domain.history import record_history, record_item_history, record_member_history
-from domain.item_store import insert_item
+from domain.history import record_history, record_member_history
+from domain.item_edits import add_item
 from domain.members import add_member, member_row
 from domain.stock import move_stock
 from extensions import db
@@ -21,9 +21,18 @@ DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-pass-1"
 DEMO_TEAM = "Demo shop"
-# The shop's employee: a staff member of its team, who can read everything.
+# The shop's people besides its owner: a clerk, who records the sales and
+# deliveries, and a read-only staff member (say, the accountant).
+DEMO_CLERK_USERNAME = "demo-clerk"
+DEMO_CLERK_EMAIL = "demo-clerk@example.com"
 DEMO_STAFF_USERNAME = "demo-staff"
 DEMO_STAFF_EMAIL = "demo-staff@example.com"
+# Who logs in as what, for the command's answer: (username, team role).
+DEMO_LOGINS = (
+    (DEMO_USERNAME, "admin"),
+    (DEMO_CLERK_USERNAME, "clerk"),
+    (DEMO_STAFF_USERNAME, "staff"),
+)
 
 CATEGORIES = {
     "Electronics": "Gadgets, cables and chargers",
@@ -73,8 +82,8 @@ class DemoExistsError(Exception):
 
 
 def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
-    """Create the demo shop: its owner and an employee, a catalog, items and two
-    months of stock movements.
+    """Create the demo shop: its owner, a clerk and a read-only member, a
+    catalog, items and two months of stock movements (the sales by the clerk).
 
     The story is consistent in time, as if it had happened through the API:
     the account first, then the catalog, then each item, then its stock
@@ -83,6 +92,7 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
     """
     for username, email in (
         (DEMO_USERNAME, DEMO_EMAIL),
+        (DEMO_CLERK_USERNAME, DEMO_CLERK_EMAIL),
         (DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL),
     ):
         if find_user_by_username(username) or find_user_by_email(email):
@@ -95,15 +105,8 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
     # Everything below happens in the shop's team, done by its owner.
     g.user_id, g.team_id = demo.id, team.id
     hired = opened + timedelta(hours=2)
-    staff, _ = open_account(DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL, password, at=hired)
-    add_member(team, staff, "staff", at=hired)
-    record_member_history(
-        demo.id,
-        "create",
-        member_row(team.id, staff.id),
-        details={"role": "staff"},
-        at=hired,
-    )
+    clerk = _hire(team, DEMO_CLERK_USERNAME, DEMO_CLERK_EMAIL, "clerk", password, hired)
+    _hire(team, DEMO_STAFF_USERNAME, DEMO_STAFF_EMAIL, "staff", password, hired)
 
     # The catalog is filled in on the first day, a minute per entry.
     catalog_times = (opened + timedelta(minutes=m) for m in itertools.count(1))
@@ -154,11 +157,19 @@ def seed_demo(password: str = DEMO_PASSWORD, seed: int = 2026) -> User:
         }
         if name in EXPIRES_IN_DAYS:
             fields["expiry_date"] = (now + timedelta(days=EXPIRES_IN_DAYS[name])).date()
-        item = insert_item(fields, at=created)
-        record_item_history(demo.id, "create", item, at=created)
-        _simulate_trading(item, rng, now)
+        item = add_item(fields, at=created)  # with its history row
+        _simulate_trading(item, rng, now, demo.id, clerk.id)
     db.session.commit()
     return demo
+
+
+def _hire(team, username: str, email: str, role: str, password: str, at) -> User:
+    """Open an account and add it to the shop with ``role``, as its owner would."""
+    user, _ = open_account(username, email, password, at=at)
+    add_member(team, user, role, at=at)
+    member = member_row(team.id, user.id)
+    record_member_history(g.user_id, "create", member, details={"role": role}, at=at)
+    return user
 
 
 def _catalog_entry(model, demo: User, created: datetime, **fields):
@@ -169,8 +180,13 @@ def _catalog_entry(model, demo: User, created: datetime, **fields):
     return entry
 
 
-def _simulate_trading(item: Row, rng: random.Random, now) -> None:
-    """A first delivery, then sales and a restock or two, oldest first."""
+def _simulate_trading(
+    item: Row, rng: random.Random, now, owner_id: int, clerk_id: int
+) -> None:
+    """A first delivery, then sales and a restock or two, oldest first.
+
+    The owner takes the deliveries; the clerk records the sales.
+    """
     # The first delivery arrives within hours of the item's creation; the rest
     # happen during some later day (at most ten hours into it, so none is in
     # the future).
@@ -188,4 +204,6 @@ def _simulate_trading(item: Row, rng: random.Random, now) -> None:
         change = max(change, -item.quantity)  # never sell what is not there
         if change == 0:
             continue
+        g.user_id = clerk_id if reason == "sale" else owner_id
         item, _ = move_stock(item.id, change, reason, "Demo data", None, when)
+    g.user_id = owner_id

@@ -27,8 +27,7 @@ from sqlalchemy.engine import Row
 
 from domain import item_store
 from domain.csv_cells import cell_value, convert_cell, escape_cell, shortened
-from domain.history import record_item_history
-from domain.item_edits import edit_item, lock_item
+from domain.item_edits import add_item, edit_item, lock_item
 from domain.item_fields import full_metadata, iso_date, item_changes
 from errors import APIError, invalid_input
 from extensions import db
@@ -259,8 +258,7 @@ def apply_import(rows: list[ImportRow]) -> None:
     """Create and update the items in the current transaction, with history."""
     for row in rows:
         if row.item is None:
-            row.item = item_store.insert_item(row.fields)
-            record_item_history(g.user_id, "create", row.item)
+            row.item = add_item(row.fields)  # with history and opening balance
         elif row.changes:
             locked = lock_item(row.item.id, None)
             _, row.changes = edit_item(locked, row.fields, note="CSV import")

@@ -9,6 +9,7 @@ a stale version is refused atomically too.
 """
 
 import re
+from datetime import datetime
 
 from flask import g, request
 from sqlalchemy.engine import Row
@@ -17,9 +18,9 @@ from domain import item_store
 from domain.history import history_row, record_item_history
 from domain.item_fields import item_changes
 from domain.item_store import add_movement
-from domain.teams import require_member, require_team_admin
+from domain.teams import require_member, require_stock_writer, require_team_admin
 from errors import APIError
-from field_types import MAX_AMOUNT
+from field_types import MAX_AMOUNT, OPENING_BALANCE
 
 # How a version looks as an entity tag: ASCII digits, at most 18 of them so the
 # number fits the version column.
@@ -58,15 +59,34 @@ def etag_headers(item) -> dict[str, str]:
     return {"ETag": f'"{version_tag(item.version)}"'}
 
 
-def lock_item(item_id: int, versions: list[int] | None) -> Row:
+def lock_item(item_id: int, versions: list[int] | None, for_count: bool = False) -> Row:
     """Lock the caller's item for this transaction, bumping its version; return it.
 
-    Raises 404 if the item is missing or not the caller's, and 412 if its
-    version is not one of ``versions``.
+    Raises 404 if the item is missing or not the caller's, 403 unless the
+    caller is the team's admin (a clerk, for a count), and 412 if its version
+    is not one of ``versions``.
     """
-    item = item_store.lock_version(item_id, versions)
+    item = item_store.lock_version(item_id, versions, for_count)
     if item is None:
-        raise why_not_changed(item_id, versions)
+        raise why_not_changed(item_id, versions, stock=for_count)
+    return item
+
+
+def add_item(fields: dict, at: datetime | None = None) -> Row:
+    """Create an item with its history row and, if it has stock, its opening balance.
+
+    An item created with a quantity starts its ledger with an opening movement,
+    so the ledger shows where the first stock came from. The history row rides
+    on that movement's INSERT (one statement on PostgreSQL); both carry the
+    item's creation time.
+    """
+    item = item_store.insert_item(fields, at)
+    if item.quantity == 0:
+        record_item_history(g.user_id, "create", item, at=item.created_at)
+        return item
+    subject = ("item", item.id, item.item_name)
+    history = history_row(g.user_id, "create", subject, at=item.created_at)
+    add_movement(item, item.quantity, OPENING_BALANCE, None, history)
     return item
 
 
@@ -93,14 +113,23 @@ def edit_item(
 
 
 def why_not_changed(
-    item_id: int, versions: list[int] | None = None, change: int | None = None
+    item_id: int,
+    versions: list[int] | None = None,
+    change: int | None = None,
+    stock: bool = False,
 ) -> APIError:
-    """Explain why a conditional UPDATE matched no row: 404, 403, 412 or 409."""
+    """Explain why a conditional UPDATE matched no row: 404, 403, 412 or 409.
+
+    ``stock``: the UPDATE was a stock movement, which clerks may make too.
+    """
     item = item_store.item_state(item_id)
     if item is None or item.team_id != g.team_id:
         require_member()  # "Team not found." when that is why
         return APIError(404, "Item not found.")
-    require_team_admin()  # 403 for the team's staff
+    if stock:
+        require_stock_writer()  # 403 for the team's staff
+    else:
+        require_team_admin()  # 403 for the team's staff and clerks
     if versions is not None and item.version not in versions:
         return APIError(
             412,

@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 
-from field_types import MAX_AMOUNT
+from field_types import MAX_AMOUNT, STOCK_ROLES
 from models import (
     Category,
     Item,
@@ -54,6 +54,14 @@ CALLER_IS_TEAM_ADMIN = exists().where(
     memberships.c.team_id == bindparam("team"),
     memberships.c.user_id == bindparam("caller"),
     memberships.c.role == "admin",
+)
+# Whether the caller may record stock movements (a clerk or an admin). The
+# stock view checks it first (routes/stock.py); its UPDATE carries it too, so
+# a role changed in between cannot slip through.
+CALLER_MAY_MOVE_STOCK = exists().where(
+    memberships.c.team_id == bindparam("team"),
+    memberships.c.user_id == bindparam("caller"),
+    memberships.c.role.in_(STOCK_ROLES),
 )
 
 
@@ -144,25 +152,27 @@ COUNT_ITEMS = (
 )
 DELETE_TAGS = delete(item_tags).where(item_tags.c.item_id == bindparam("item_id"))
 INSERT_TAG = insert(item_tags)
-# LOCK_ITEM bumps the version and so takes the row's lock; MOVE_STOCK applies
-# a signed change only if the result stays within 0..MAX_AMOUNT, at a time the
-# caller gives (seed-demo writes the past). Both return the item as it now is.
-LOCK_ITEM = (
+# LOCK_ITEM bumps the version and so takes the row's lock (LOCK_FOR_COUNT: the
+# same for a clerk's count); MOVE_STOCK applies a signed change only if the
+# result stays within 0..MAX_AMOUNT, at a time the caller gives (seed-demo
+# writes the past). All return the item as it now is.
+LOCK_ITEM, LOCK_FOR_COUNT = (
     update(items)
     .where(
         items.c.id == bindparam("item_id"),
         items.c.team_id == bindparam("team"),
-        CALLER_IS_TEAM_ADMIN,
+        may_write,
     )
     .values(version=items.c.version + 1)
     .returning(*ITEM_COLUMNS)
+    for may_write in (CALLER_IS_TEAM_ADMIN, CALLER_MAY_MOVE_STOCK)
 )
 MOVE_STOCK = (
     update(items)
     .where(
         items.c.id == bindparam("item_id"),
         items.c.team_id == bindparam("team"),
-        CALLER_IS_TEAM_ADMIN,
+        CALLER_MAY_MOVE_STOCK,
         (items.c.quantity + bindparam("change")).between(0, MAX_AMOUNT),
     )
     .values(

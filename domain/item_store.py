@@ -86,6 +86,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
     """Create an item in the team from validated fields; return it as stored.
 
     Only a team admin may: 403 (or 404 outside the team) and nothing written.
+    Its ledger starts at 0: item_edits.add_item writes the opening movement.
     """
     # A CSV import sends only its file's columns; the rest take their defaults.
     # Prepared before the first write: under SQLite that takes the write lock.
@@ -95,7 +96,7 @@ def insert_item(fields: dict[str, Any], at: datetime | None = None) -> Row:
         "search_key": Item.search_key_for(values),
         "team_id": g.team_id,
         "user_id": g.user_id,
-        "starting_quantity": values["quantity"],
+        "starting_quantity": 0,  # the opening movement brings the quantity
         "version": 1,
     }
     # The count goes up first, only for the team's admin: that is the check.
@@ -157,12 +158,16 @@ def _write_tags(item_id: int, tags: list[str], replace: bool) -> None:
         )
 
 
-def lock_version(item_id: int, versions: list[int] | None) -> Row | None:
+def lock_version(
+    item_id: int, versions: list[int] | None, for_count: bool = False
+) -> Row | None:
     """Bump the caller's item's version, locking its row; return it as it now is.
 
-    None if the item is not the caller's or its version is not in ``versions``.
+    None if the item is not the caller's or its version is not in ``versions``
+    (or the caller is not its team's admin; for a count, not a clerk either).
     """
-    return _conditional_update(sql.LOCK_ITEM, item_id, versions)
+    stmt = sql.LOCK_FOR_COUNT if for_count else sql.LOCK_ITEM
+    return _conditional_update(stmt, item_id, versions)
 
 
 def add_to_quantity(
@@ -259,6 +264,11 @@ def list_page(query: InventoryQuery) -> tuple[list[Row], dict[str, int]]:
     # also checks that the caller is in the team.
     parameters = {"team": g.team_id, "caller": g.user_id}
     total = read_only.execute(sql.SELECT_ITEM_COUNT, parameters).scalar()
+    if total is None:
+        # Not a member: 404, unless the session falls back to a team of theirs.
+        require_member()
+        parameters["team"] = g.team_id
+        total = read_only.execute(sql.SELECT_ITEM_COUNT, parameters).scalar()
     if total is None:
         raise APIError(404, TEAM_NOT_FOUND)
     page = queries.every_item_page(query.sort)

@@ -33,7 +33,7 @@ def move_stock(
     """Add ``change`` to the caller's item's quantity in one atomic statement."""
     item = add_to_quantity(item_id, change, versions, now=at or utcnow())
     if item is None:
-        raise why_not_changed(item_id, versions, change)
+        raise why_not_changed(item_id, versions, change, stock=True)
     return item, record_movement(item, change, reason, note)
 
 
@@ -41,7 +41,7 @@ def count_stock(
     item_id: int, quantity: int, note: str | None, versions: list[int] | None
 ) -> tuple[Row, Row]:
     """Set the quantity to a counted value and record the difference."""
-    locked = lock_item(item_id, versions)
+    locked = lock_item(item_id, versions, for_count=True)
     item = set_quantity(locked, quantity)
     change = quantity - locked.quantity
     return item, record_movement(item, change, "count", note)

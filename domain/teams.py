@@ -1,8 +1,10 @@
 """Teams: whose inventory a request acts on, and who may change it.
 
 A team owns an inventory: its items, stock movements, categories, suppliers
-and history. Each member has a **team role**: ``admin`` changes everything,
-members included; ``staff`` reads everything and changes nothing. It is not
+and history. Each member has a **team role** (field_types.TEAM_ROLES):
+``admin`` changes everything, members included; ``clerk`` reads everything and
+records stock movements (STOCK_ROLES); ``staff`` reads everything and changes
+nothing. It is not
 the **site role** on ``users.role``, which only marks who runs the whole
 installation (``GET /users``, ``?all=true``).
 
@@ -19,7 +21,7 @@ Adding, changing and removing members is in domain/members.py.
 from datetime import datetime
 from typing import Any
 
-from flask import g
+from flask import g, session
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
@@ -27,12 +29,14 @@ from columns import MAX_ID, utcnow
 from domain.stock_totals import TEAM_TOTALS
 from errors import APIError
 from extensions import db
+from field_types import STOCK_ROLES, TEAM_ROLE_DESCRIPTIONS, TEAM_ROLES
 from models import Category, Item, Membership, Supplier, Team, User
 from plumbing.database import read_only_connection
 from plumbing.pagination import inline_number
 
 TEAM_NOT_FOUND = "Team not found."
 NEEDS_TEAM_ADMIN = "This needs the team admin role."
+NEEDS_STOCK_ROLE = "Recording stock needs the clerk or admin team role."
 
 memberships = Membership.__table__
 
@@ -51,15 +55,46 @@ def team_role(in_transaction: bool = False) -> str | None:
     request at most: the answer is kept on ``g``.
     """
     if "team_role" not in g:
-        g.team_role = None
-        if g.user_id is not None and g.team_id is not None:
-            parameters = {"team_id": g.team_id, "user_id": g.user_id}
-            if in_transaction:
-                connection = db.session.connection()
-            else:
-                connection = read_only_connection()
-            g.team_role = connection.execute(SELECT_ROLE, parameters).scalar()
+        g.team_role = _role_in_current_team(in_transaction)
+        if g.team_role is None and falls_back():
+            # Rare (removed from the team, or it was deleted), so only then a
+            # second statement: the session moves to a team they are in.
+            fall_back_to_first_team()
+            g.team_role = _role_in_current_team(in_transaction)
     return g.team_role
+
+
+def _role_in_current_team(in_transaction: bool) -> str | None:
+    if g.user_id is None or g.team_id is None:
+        return None
+    parameters = {"team_id": g.team_id, "user_id": g.user_id}
+    connection = db.session.connection() if in_transaction else read_only_connection()
+    return connection.execute(SELECT_ROLE, parameters).scalar()
+
+
+def falls_back() -> bool:
+    """Whether a logged-in request acts on its session's team (no X-Team-ID).
+
+    Only that team follows the user when they leave it; a team named in a
+    header is the caller's explicit choice, and answers 404 if not theirs.
+    """
+    return g.user_id is not None and g.get("team_from_session", False)
+
+
+def fall_back_to_first_team() -> int:
+    """Make the caller's first team current; a new personal team if none is left.
+
+    Runs before the request has written anything (it follows a membership
+    check that failed), so committing a new personal team commits nothing else.
+    """
+    team_id = first_team_id(g.user_id)
+    if team_id is None:  # removed from every team: start again, as registering
+        user = g.user  # 401 if the account itself is gone
+        team_id = create_team(personal_team_name(user.username), user).id
+        db.session.commit()
+    session["team_id"] = g.team_id = team_id
+    g.pop("team_role", None)
+    return team_id
 
 
 def require_member(in_transaction: bool = False) -> str:
@@ -77,6 +112,12 @@ def require_team_admin() -> None:
     """Raise 404 outside the current team, 403 unless the caller is its admin."""
     if require_member(in_transaction=True) != "admin":
         raise APIError(403, NEEDS_TEAM_ADMIN)
+
+
+def require_stock_writer() -> None:
+    """Raise 404 outside the current team, 403 unless the caller may move stock."""
+    if require_member(in_transaction=True) not in STOCK_ROLES:
+        raise APIError(403, NEEDS_STOCK_ROLE)
 
 
 def first_team_id(user_id: int) -> int | None:
@@ -199,13 +240,32 @@ def team_view(team: Team, role: str, current_team_id: int | None) -> dict[str, A
     }
 
 
+def role_lines() -> list[dict[str, str]]:
+    """Return every team role with the one line that says what it may do."""
+    return [
+        {"role": role, "description": TEAM_ROLE_DESCRIPTIONS[role]}
+        for role in TEAM_ROLES
+    ]
+
+
 def current_team_summary() -> dict[str, Any] | None:
     """Return the current team as /me shows it (id, name, the caller's role).
 
-    None when the caller is not (or no longer) a member. One query: the name
-    and the role together.
+    One query: the name and the role together. A session whose team is no
+    longer the caller's moves to their first team (see team_role); None only
+    when X-Team-ID names a team the caller is not in.
     """
-    found = (
+    found = _current_team_row()
+    if found is None and falls_back():
+        fall_back_to_first_team()
+        found = _current_team_row()
+    if found is None:
+        return None
+    return {"id": g.team_id, "name": found.name, "role": found.role}
+
+
+def _current_team_row() -> Row | None:
+    return (
         read_only_connection()
         .execute(
             select(Team.name, memberships.c.role)
@@ -214,6 +274,3 @@ def current_team_summary() -> dict[str, Any] | None:
         )
         .first()
     )
-    if found is None:
-        return None
-    return {"id": g.team_id, "name": found.name, "role": found.role}

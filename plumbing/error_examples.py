@@ -107,6 +107,12 @@ NOT_ENOUGH_STOCK = {
         quantity=5,
     )
 }
+NOT_STOCK_WRITER = {
+    "not_stock_writer": error_example(
+        "A read-only (staff) member of the team",
+        "Recording stock needs the clerk or admin team role.",
+    )
+}
 BAD_CSV_ROWS = {
     "bad_rows": error_example(
         "A row is invalid (nothing is imported)",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from field_types import ITEM_STATUSES, MOVEMENT_REASONS
+from field_types import ITEM_STATUSES, LEDGER_REASONS
 from plumbing.response_shapes import (
     Changes,
     Message,
@@ -67,7 +67,7 @@ class Movement(Shape):
     item_id: int
     user_id: int
     change: int
-    reason: Literal[MOVEMENT_REASONS]
+    reason: Literal[LEDGER_REASONS]
     note: str | None
     quantity_before: int
     balance: int

@@ -36,8 +36,9 @@ from version import __version__
 ERROR_MEANINGS = {
     400: "Invalid input; `errors` names each bad field.",
     401: "Not logged in (or wrong username or password).",
-    403: "Logged in without the role it needs (the site admin role, or the team "
-    "admin role to change a team's data), or a cross-site request.",
+    403: "Logged in without the role it needs (the site admin role; the team "
+    "admin role to change a team's data; the clerk or admin team role to record "
+    "stock), or a cross-site request.",
     404: "No such resource, or not in your team (or not a team of yours).",
     409: "Conflicts with existing data (taken name, in use, not enough stock...).",
     412: "If-Match names a version the item no longer has (see current_version).",
@@ -82,12 +83,12 @@ TEAM_NOT_FOUND = {
 }
 NOT_TEAM_ADMIN = {
     "not_team_admin": error_example(
-        "A staff member of the team", "This needs the team admin role."
+        "A staff member or clerk of the team", "This needs the team admin role."
     )
 }
 # The order the documentation page shows the groups in.
 TAGS = (
-    ("auth", "Register, log in, log out."),
+    ("auth", "Register, log in, log out, who am I, change your password."),
     ("inventory", "Your team's items: create, find, change, delete, CSV."),
     ("stock", "Stock movements, the ledger, low-stock and expiry alerts."),
     ("history", "Everything that happened in your team, newest first."),

@@ -6,7 +6,7 @@ folder, the zero-setup default) or ``redis`` with ``SESSION_REDIS`` (a client
 for ``SESSION_REDIS_URL``), which several server processes or machines can
 share. ``Session(app)`` would install Flask-Session's stock interfaces; we
 install subclasses of the same interfaces, built from the same settings, that
-handle these traps (see FIELD_NOTES):
+handle these traps:
 
 * cachelib's default ``threshold=500`` silently deletes *live* sessions once
   there are more than 500; the file store uses no threshold and sweeps only

@@ -1,16 +1,15 @@
 """The response shapes of teams and members, and of /me with the current team."""
 
 from datetime import datetime
-from typing import Literal
 
-from field_types import TEAM_ROLES
 from plumbing.response_shapes import Message, Shape, Successful, User
+from schemas import TeamRole
 
 
 class Team(Shape):
     id: int
     name: str
-    role: Literal[TEAM_ROLES]  # the caller's team role
+    role: TeamRole  # the caller's team role
     current: bool  # the session's current team
     created_at: datetime
 
@@ -18,22 +17,28 @@ class Team(Shape):
 class Member(Shape):
     user_id: int
     username: str
-    role: Literal[TEAM_ROLES]
+    role: TeamRole
     joined_at: datetime
 
 
 class CurrentTeam(Shape):
     id: int
     name: str
-    role: Literal[TEAM_ROLES]
+    role: TeamRole
 
 
 class TeamBody(Message):
     team: Team
 
 
+class RoleLine(Shape):
+    role: TeamRole
+    description: str  # what the role may do, in one line
+
+
 class TeamList(Message):
     teams: list[Team]
+    roles: list[RoleLine]  # every team role, in one line each
 
 
 class TeamDetail(Message):
@@ -47,4 +52,4 @@ class MemberBody(Message):
 
 class MeBody(Successful):
     user: User
-    team: CurrentTeam | None  # None: the current team is not (or no longer) yours
+    team: CurrentTeam | None  # None: X-Team-ID names a team that is not yours

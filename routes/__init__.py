@@ -5,6 +5,7 @@ operation in ``domain/`` or the models, and answers in the JSON envelope:
 
 - ``auth``: /register, /login, /logout, /me; the request's team and the
   login, site-role and team-role decorators
+- ``account``: /me/password
 - ``teams``: /teams, their members and the current team
 - ``inventory``: /inventory CRUD and search
 - ``stock``: stock movements, the ledger, low-stock and expiry alerts

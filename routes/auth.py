@@ -33,6 +33,7 @@ from plumbing.operations import documented
 from plumbing.response_shapes import Message, UserMessage
 from plumbing.sessions import begin_session, end_session
 from plumbing.team_shapes import MeBody
+from plumbing.user_sessions import remember_session
 from schemas import LoginRequest, RegisterRequest, parse_body
 
 bp = Blueprint("auth", __name__)
@@ -59,6 +60,7 @@ TEAM_HEADER = "X-Team-ID"
 def requested_team_id() -> int | None:
     """Return the team this request acts on: X-Team-ID if sent, else the session's."""
     named = request.headers.get(TEAM_HEADER)
+    g.team_from_session = not named
     if not named:  # absent, or sent empty: not naming a team
         return session.get("team_id")
     if named.isascii() and named.isdigit() and int(named) <= MAX_ID:
@@ -113,8 +115,10 @@ def _logged_in_and(check):
 admin_required = _logged_in_and(require_admin)
 # 404 unless a member of the request's team;
 team_member_required = _logged_in_and(teams.require_member)
-# 404 unless a member of the request's team, and 403 unless its admin.
+# 404 unless a member of the request's team, and 403 unless its admin;
 team_admin_required = _logged_in_and(teams.require_team_admin)
+# 404 unless a member of the request's team, and 403 unless a clerk or admin.
+stock_writer_required = _logged_in_and(teams.require_stock_writer)
 
 
 def _config_value(name: str):
@@ -294,6 +298,7 @@ def add_rate_limit_headers(response: Response) -> Response:
 def start_session(user: User, team_id: int | None) -> None:
     """Log ``user`` in under a fresh session id (defeats session fixation)."""
     begin_session(user_id=user.id, team_id=team_id)
+    remember_session(user.id, session.sid)  # so a password change can end it
 
 
 @functools.cache

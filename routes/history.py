@@ -41,6 +41,11 @@ def list_history():
     else:
         rows, total = team_history_page(read_only, stmt, page_window(query))
         if total is None:
+            # Not a member: 404, unless the session falls back to a team of theirs.
+            require_member()
+            stmt = find_history(query)
+            rows, total = team_history_page(read_only, stmt, page_window(query))
+        if total is None:
             raise APIError(404, TEAM_NOT_FOUND)
         pagination = page_metadata(query, total)
     now = utcnow()

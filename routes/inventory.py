@@ -8,7 +8,13 @@ from sqlalchemy.engine import Row
 from domain import item_store
 from domain.history import record_item_history
 from domain.idempotency import idempotent, remember_response
-from domain.item_edits import edit_item, etag_headers, expected_versions, lock_item
+from domain.item_edits import (
+    add_item,
+    edit_item,
+    etag_headers,
+    expected_versions,
+    lock_item,
+)
 from domain.item_fields import item_to_dict
 from domain.teams import require_member
 from errors import APIError
@@ -84,8 +90,7 @@ def create_item():
     """Add an item (team admins)."""
     fields = parse_body(ItemCreate).model_dump()
     check_item_fields(fields)
-    item = item_store.insert_item(fields)
-    record_item_history(g.user_id, "create", item)
+    item = add_item(fields)  # with its history row and opening balance
     body = {
         "status": "successful",
         "message": "Item created successfully!",

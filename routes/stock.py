@@ -15,12 +15,12 @@ from domain.stock import count_stock, move_stock, movement_view
 from extensions import db
 from models import StockMovement
 from plumbing.database import read_only_connection
-from plumbing.error_examples import NOT_ENOUGH_STOCK
+from plumbing.error_examples import NOT_ENOUGH_STOCK, NOT_STOCK_WRITER
 from plumbing.item_shapes import AlertList, ExpiringList, MovementList, StockResult
 from plumbing.operations import ITEM_WRITE, documented
 from plumbing.pagination import paginate
 from query_strings import ExpiringQuery, MovementsQuery, PageQuery, parse_query
-from routes.auth import login_required, team_member_required
+from routes.auth import login_required, stock_writer_required, team_member_required
 from routes.inventory import get_owned_item
 from schemas import StockMovementRequest, parse_body
 
@@ -30,17 +30,17 @@ SALES_WINDOW = timedelta(days=30)
 
 
 @bp.post("/inventory/<int:item_id>/stock")
-@login_required  # and the team admin role: checked by the movement's UPDATE
+@stock_writer_required
 @idempotent
 @documented(
     StockResult,
     errors=(*ITEM_WRITE, 422),
     body=StockMovementRequest,
     headers=("Idempotency-Key", "If-Match"),
-    examples={409: NOT_ENOUGH_STOCK},
+    examples={409: NOT_ENOUGH_STOCK, 403: NOT_STOCK_WRITER},
 )
 def change_stock(item_id: int):
-    """Record a purchase, sale, return, adjustment or count."""
+    """Record a purchase, sale, return, adjustment or count (clerks and admins)."""
     data = parse_body(StockMovementRequest).root
     versions = expected_versions()
     if data.reason == "count":

@@ -35,7 +35,7 @@ def team_for_admin(team_id: int):
 @login_required
 @documented(TeamList, errors=(401,))
 def list_teams():
-    """List your teams and your role in each (the current one marked)."""
+    """List your teams and your role in each (the current one marked), and the roles."""
     return {
         "status": "successful",
         "message": "Teams retrieved successfully!",
@@ -43,6 +43,7 @@ def list_teams():
             teams.team_view(team, role, g.team_id)
             for team, role in teams.teams_of(g.user_id)
         ],
+        "roles": teams.role_lines(),
     }
 
 

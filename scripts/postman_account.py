@@ -100,6 +100,30 @@ account = folder(
             '  pm.expect(team.role).to.eql("admin");\n});\n'
             'pm.collectionVariables.set("personalTeamId", pm.response.json().team.id);',
         ),
+        request(
+            "Change the password with a wrong current one",
+            "PUT",
+            "/me/password",
+            body={"current_password": "wrong-pass-1", "new_password": "{{password}}-2"},
+            tests=failed(400)
+            + '\npm.test("names the field", () => pm.expect(pm.response.json().errors[0].field).to.eql("current_password"));',
+        ),
+        request(
+            "Change the password",
+            "PUT",
+            "/me/password",
+            body={"current_password": "{{password}}", "new_password": "{{password}}-2"},
+            # This session stays logged in; later logins use the new password.
+            tests=ok(200, "Password changed.")
+            + '\npm.collectionVariables.set("password", pm.collectionVariables.get("password") + "-2");',
+        ),
+        request(
+            "Still logged in after the change",
+            "GET",
+            "/me",
+            tests=ok()
+            + '\npm.test("still me", () => pm.expect(pm.response.json().user.username).to.eql(pm.collectionVariables.get("username")));',
+        ),
     ],
 )
 

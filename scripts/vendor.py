@@ -3,7 +3,8 @@
 Each package is fetched with ``npm pack`` at the pinned version below, the
 listed files are copied out of the tarball into dashboard/static/vendor/, and
 VENDOR.json records, for each file, where it came from and its sha256, so that
-tests/test_vendor.py can prove the served files are exactly what npm published.
+tests/test_dashboard.py (test_every_vendored_file_matches_its_recorded_sha256)
+can prove the served files are exactly what npm published.
 
 Alpine's npm packages carry no licence file (their package.json says "MIT"),
 so its licence text is kept beside the file, written from ALPINE_LICENSE.

@@ -26,7 +26,8 @@ def test_import_updates_by_sku_ignoring_case_with_history_and_movements(app, sto
         f"/inventory/{items['ham-1']['id']}/movements?verify=true"
     ).get_json()
     assert [(m["reason"], m["change"], m["note"]) for m in movements["movements"]] == [
-        ("adjustment", 7, "CSV import")
+        ("adjustment", 7, "CSV import"),
+        ("opening", 3, None),
     ]
     assert movements["verification"]["holds"] is True
     history = stocked.get("/history?per_page=2").get_json()["history"]

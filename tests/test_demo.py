@@ -1,10 +1,13 @@
 """flask seed-demo: a living system in one command."""
 
+import re
+
 from sqlalchemy import select
 
 from columns import utcnow
 from domain.demo_data import DEMO_PASSWORD, DEMO_STAFF_USERNAME, DEMO_TEAM
 from extensions import db
+from field_types import TEAM_ROLE_DESCRIPTIONS
 from models import Category, History, Item, Membership, StockMovement, Supplier, User
 from tests.helpers import AuthActions
 
@@ -75,14 +78,16 @@ def test_seed_demo_is_consistent_in_time(app):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
         seeded_at = utcnow()
-        demo, staff = db.session.scalars(select(User).order_by(User.id)).all()
-        (membership,) = db.session.scalars(
-            select(Membership).where(
-                Membership.user_id == staff.id, Membership.role == "staff"
+        demo, clerk, staff = db.session.scalars(select(User).order_by(User.id)).all()
+        memberships = {
+            membership.user_id: membership
+            for membership in db.session.scalars(
+                select(Membership).where(Membership.role.in_(("clerk", "staff")))
             )
-        ).all()
+        }
         entities = {
             ("user", demo.id): demo,
+            ("user", clerk.id): clerk,
             ("user", staff.id): staff,
             **{("item", e.id): e for e in db.session.scalars(select(Item))},
             **{("category", e.id): e for e in db.session.scalars(select(Category))},
@@ -94,9 +99,17 @@ def test_seed_demo_is_consistent_in_time(app):
         ).all()
 
     # Every entity's creation is in the history, at exactly its created_at.
-    # The staff member joined the shop once, recorded when it happened.
-    (joined,) = [row for row in history if row.entity_type == "member"]
-    assert (joined.entity_id, joined.timestamp) == (staff.id, membership.joined_at)
+    # The clerk and the staff member joined the shop once each, recorded when
+    # it happened.
+    joined = [row for row in history if row.entity_type == "member"]
+    assert {row.entity_id: row.timestamp for row in joined} == {
+        user_id: membership.joined_at for user_id, membership in memberships.items()
+    }
+    assert {memberships[clerk.id].role, memberships[staff.id].role} == {
+        "clerk",
+        "staff",
+    }
+    assert memberships[clerk.id].role == "clerk"
     history = [row for row in history if row.entity_type != "member"]
     created = {
         (row.entity_type, row.entity_id): row.timestamp
@@ -127,3 +140,41 @@ def test_seed_demo_is_consistent_in_time(app):
         assert item.created_at <= movement.created_at <= item.updated_at
         assert movement.created_at >= last_seen.get(movement.item_id, item.created_at)
         last_seen[movement.item_id] = movement.created_at
+
+
+def test_seed_demo_makes_an_owner_a_clerk_and_a_read_only_member(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    # Each login is printed, with what it may do.
+    assert f"password {DEMO_PASSWORD!r}" in result.output
+    for username, role in (("demo", "admin"), ("demo-clerk", "clerk"),
+                           ("demo-staff", "staff")):  # fmt: skip
+        line = rf"^  {username} +{role}: {re.escape(TEAM_ROLE_DESCRIPTIONS[role])}$"
+        assert re.search(line, result.output, re.M), result.output
+    people = {}
+    for username in ("demo", "demo-clerk", "demo-staff"):
+        people[username] = app.test_client()
+        login = AuthActions(people[username]).login(username, DEMO_PASSWORD)
+        assert login.status_code == 200
+    owner = people["demo"]
+    team = owner.get("/me").get_json()["team"]
+    assert team["name"] == DEMO_TEAM
+    roles = {
+        member["username"]: member["role"]
+        for member in owner.get(f"/teams/{team['id']}").get_json()["members"]
+    }
+    assert roles == {"demo": "admin", "demo-clerk": "clerk", "demo-staff": "staff"}
+    shop = {"X-Team-ID": str(team["id"])}
+    item = owner.get("/inventory?per_page=1").get_json()["items"][0]
+    sale = {"reason": "sale", "change": -1}
+    path = f"/inventory/{item['id']}/stock"
+    assert people["demo-clerk"].post(path, json=sale, headers=shop).status_code == 200
+    assert people["demo-staff"].post(path, json=sale, headers=shop).status_code == 403
+    price = people["demo-clerk"].patch(
+        f"/inventory/{item['id']}", json={"price": 1}, headers=shop
+    )
+    assert price.status_code == 403
+    # The clerk recorded the shop's sales.
+    sales = owner.get("/history?action_type=stock&per_page=100").get_json()["history"]
+    sellers = {row["username"] for row in sales if row["details"]["reason"] == "sale"}
+    assert sellers == {"demo-clerk"}

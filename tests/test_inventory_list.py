@@ -52,15 +52,23 @@ def test_bad_paging_parameters_are_400(logged_in, query):
     assert body["errors"][0]["field"] == query.split("=")[0]
 
 
-def test_the_full_list_of_a_team_left_meanwhile_is_404(app, logged_in):
+def test_the_full_list_of_a_team_left_meanwhile_is_not_shown(app, logged_in, make_item):
     # The full list reads its total from the team's row, joined with the
     # caller's membership; without the membership the team is not theirs.
+    # Named by X-Team-ID it is 404; as the session's team, the session falls
+    # back to a team of theirs (here a new personal one: none is left).
+    make_item(logged_in, item_name="Left behind")
+    team_id = logged_in.get("/me").get_json()["team"]["id"]
     with app.app_context():
         db.session.execute(delete(Membership))
         db.session.commit()
-    response = logged_in.get("/inventory")
+    response = logged_in.get("/inventory", headers={"X-Team-ID": str(team_id)})
     assert response.status_code == 404
     assert response.get_json()["message"] == "Team not found."
+    response = logged_in.get("/inventory")
+    assert response.status_code == 200
+    assert response.get_json()["items"] == []
+    assert logged_in.get("/me").get_json()["team"]["id"] != team_id
 
 
 def test_the_per_team_item_count_stays_exact(app, logged_in, other_client, make_item):

@@ -68,6 +68,46 @@ def test_python_app_names_port_when_its_port_is_taken(tmp_path, other_server):
     )
 
 
+def test_python_app_listens_on_the_host_setting(tmp_path):
+    # 127.0.0.2 is this machine too, but not 127.0.0.1: answering there (and
+    # only there) shows that HOST chose the address.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {
+        "HOST": "127.0.0.2",
+        "PORT": str(port),
+        "APP_ENV": "development",
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "test",
+    }
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.2", port), timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.1)
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert f"Running on http://127.0.0.2:{port}" in errors
+
+
 def test_live_server_script_stops_at_once_instead_of_testing_another_server(
     other_server,
 ):

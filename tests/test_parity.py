@@ -34,6 +34,11 @@ SUCCESSES = {
     ("POST", "auth.login"): ("/login", {"username": "boss", "password": PASSWORD}, 200),
     ("POST", "auth.logout"): ("/logout", None, 200),
     ("GET", "auth.me"): ("/me", None, 200),
+    ("PUT", "account.change_own_password"): (
+        "/me/password",
+        {"current_password": PASSWORD, "new_password": PASSWORD},
+        200,
+    ),
     ("POST", "inventory.create_item"): ("/inventory", item_payload(), 201),
     ("GET", "inventory.list_items"): ("/inventory", None, 200),
     ("GET", "inventory.get_item"): ("/inventory/{item}", None, 200),

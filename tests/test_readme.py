@@ -170,14 +170,26 @@ def sqlite_server(sqlite_config):
         dispose_engines()
 
 
-def test_every_console_example_runs_in_order_as_written(sqlite_server, tmp_path):
-    # One test, not one per example: each example builds on the ones before.
-    host = sqlite_server.removeprefix("http://")
+# Each command runs in a bash of its own, but as in one terminal: the shell
+# variables a command sets (ITEM=$(...)) are there for the next ones.
+KEEPING_VARIABLES = """
+if [ -f .readme-variables ]; then . ./.readme-variables; fi
+set -a
+{command}
+status=$?
+export -p > .readme-variables
+exit $status
+"""
+
+
+def run_every_example(base_url: str, directory: Path) -> None:
+    """Run the README's console examples in order against ``base_url``."""
+    host = base_url.removeprefix("http://")
     for example in readme_examples(README.read_text()):
         command = example.command.replace("localhost:5000", host)
         result = subprocess.run(
-            ["bash", "-c", command],
-            cwd=tmp_path,
+            ["bash", "-c", KEEPING_VARIABLES.format(command=command)],
+            cwd=directory,
             capture_output=True,
             text=True,
             timeout=30,
@@ -186,6 +198,32 @@ def test_every_console_example_runs_in_order_as_written(sqlite_server, tmp_path)
         assert result.returncode == 0, f"{where}\n{result.stderr}"
         want, got = comparable(example.expected, result.stdout)
         assert got == want, where
+
+
+def test_every_console_example_runs_in_order_as_written(sqlite_server, tmp_path):
+    # One test, not one per example: each example builds on the ones before.
+    run_every_example(sqlite_server, tmp_path)
+
+
+def test_the_walkthrough_also_runs_after_seed_demo(sqlite_config, tmp_path):
+    # The first screen recommends flask seed-demo: the ids the walkthrough's
+    # own responses return are then others, and its commands use those.
+    app = create_app(sqlite_config)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with serve(app) as base_url:
+        run_every_example(base_url, tmp_path)
+    with app.app_context():
+        dispose_engines()
+
+
+def test_no_console_example_names_an_id_it_did_not_read():
+    for example in readme_examples(README.read_text()):
+        url_ids = re.findall(r"localhost:5000/\S*/\d+|X-Team-ID: \d", example.command)
+        assert url_ids == [], f"README.md line {example.line}: {url_ids}"
 
 
 @pytest.mark.parametrize(

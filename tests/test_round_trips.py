@@ -167,9 +167,14 @@ def test_a_create_is_one_statement_per_table_and_the_history_count_stays_exact(
     assert created.get_json()["item"]["item_name"] == "Counted"
     kinds = [statement_kind(sql) for sql, _ in statements]
     # The team's item count (the admin check), the item returned whole as it
-    # was inserted (no SELECT after), and its history row, which a trigger
-    # counts for the team: three statements on either backend.
-    assert kinds == ["UPDATE", "INSERT", "INSERT"]
+    # was inserted (no SELECT after), its opening balance in the ledger, and
+    # its history row, which a trigger counts for the team. On PostgreSQL the
+    # history row rides on the ledger's INSERT (one round trip); SQLite has no
+    # such CTEs and writes it next.
+    if TEST_DATABASE_URL:
+        assert kinds == ["UPDATE", "INSERT", "WITH"]
+    else:
+        assert kinds == ["UPDATE", "INSERT", "INSERT", "INSERT"]
     with app.app_context():
         rows = db.session.execute(text("SELECT count(*) FROM history")).scalar()
     listed = client.get("/history").get_json()["pagination"]["total"]
@@ -185,15 +190,17 @@ def test_a_stock_movement_sends_its_history_row_with_its_ledger_row(
         moved = client.post(f"/inventory/{item['id']}/stock", json=body)
     assert moved.status_code == 200
     kinds = [statement_kind(sql) for sql, _ in statements]
-    # The item's UPDATE, then the ledger row. On PostgreSQL the history row
+    # The caller's team role (the view's check: clerks and admins only), the
+    # item's UPDATE, then the ledger row. On PostgreSQL the history row
     # rides on the ledger's INSERT as a CTE ("WITH logged AS (INSERT INTO
     # history ...) INSERT INTO stock_movements ..."), one round trip; SQLite
     # has no such CTEs and writes it next.
+    assert "memberships" in statements[0][0]
     if TEST_DATABASE_URL:
-        assert kinds == ["UPDATE", "WITH"]
-        assert "INSERT INTO history" in statements[1][0]
+        assert kinds == ["SELECT", "UPDATE", "WITH"]
+        assert "INSERT INTO history" in statements[2][0]
     else:
-        assert kinds == ["UPDATE", "INSERT", "INSERT"]
+        assert kinds == ["SELECT", "UPDATE", "INSERT", "INSERT"]
     movement = moved.get_json()["movement"]
     assert (movement["quantity_before"], movement["balance"]) == (5, 3)
     history = client.get("/history?per_page=1").get_json()

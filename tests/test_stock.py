@@ -60,10 +60,9 @@ def test_going_below_zero_is_409_and_changes_nothing(logged_in, make_item):
     assert "below zero" in response.get_json()["message"]
     assert quantity(logged_in, item["id"]) == 2
     assert logged_in.get("/history?action_type=stock").get_json()["history"] == []
-    assert (
-        logged_in.get(f"/inventory/{item['id']}/movements").get_json()["movements"]
-        == []
-    )
+    movements = logged_in.get(f"/inventory/{item['id']}/movements").get_json()
+    # Only the opening balance the item was created with.
+    assert [m["reason"] for m in movements["movements"]] == ["opening"]
     # Exactly to zero is fine.
     assert move(logged_in, item["id"], change=-2, reason="sale").status_code == 200
 
@@ -146,7 +145,8 @@ def test_a_plain_put_of_quantity_is_an_adjustment_movement(logged_in, make_item)
         "movements"
     ]
     assert [(m["reason"], m["change"], m["balance"]) for m in movements] == [
-        ("adjustment", 3, 8)
+        ("adjustment", 3, 8),
+        ("opening", 5, 5),
     ]
 
 
@@ -161,12 +161,13 @@ def test_movements_are_newest_first_with_running_balance(logged_in, make_item):
         (-4, 9),
         (-2, 13),
         (5, 15),
+        (10, 10),  # the opening balance
     ]
     page = logged_in.get(
         f"/inventory/{item['id']}/movements?per_page=3&page=2"
     ).get_json()
-    assert [m["change"] for m in page["movements"]] == [5]
-    assert page["pagination"]["total"] == 4
+    assert [m["change"] for m in page["movements"]] == [5, 10]
+    assert page["pagination"]["total"] == 5
 
 
 def test_verify_says_whether_the_ledger_adds_up(app, logged_in, make_item):
@@ -176,10 +177,11 @@ def test_verify_says_whether_the_ledger_adds_up(app, logged_in, make_item):
     verification = logged_in.get(
         f"/inventory/{item['id']}/movements?verify=true"
     ).get_json()["verification"]
+    # The opening balance is a movement: the ledger starts at 0.
     assert verification == {
         "holds": True,
-        "starting_quantity": 10,
-        "movements_total": 10,
+        "starting_quantity": 0,
+        "movements_total": 20,
         "expected_quantity": 20,
         "quantity": 20,
     }
@@ -304,7 +306,9 @@ def test_a_history_row_the_database_refuses_undoes_the_whole_movement(
 def assert_nothing_moved(app, client, item) -> None:
     assert quantity(client, item["id"]) == 5
     with app.app_context():
-        assert db.session.scalar(select(StockMovement).limit(1)) is None
+        # The ledger holds only the item's opening balance.
+        reasons = db.session.scalars(select(StockMovement.reason)).all()
+        assert reasons == ["opening"]
         assert (
             db.session.scalar(select(History).where(History.action_type == "stock"))
             is None

@@ -1,7 +1,8 @@
 """The team role matrix: who may call which route on a team's inventory.
 
 alice is admin of her personal team, bob is staff in it (he names it with
-X-Team-ID), carol is in no team of alice's, and nobody is logged in at all.
+X-Team-ID), cleo is its clerk, carol is in no team of alice's, and nobody is
+logged in at all.
 """
 
 from unittest.mock import ANY
@@ -53,6 +54,27 @@ WRITES = [
     ("patch", "/teams/{team}/members/{erin}", {"json": {"role": "admin"}}, 200),
     ("delete", "/teams/{team}/members/{erin}", {}, 200),
 ]  # fmt: skip
+# The writes a clerk may make too: stock movements, a count among them.
+STOCK_WRITES = [
+    ("post", "/inventory/{item}/stock", {"json": {"reason": "purchase", "change": 3}},
+     200),
+    ("post", "/inventory/{item}/stock", {"json": {"reason": "sale", "change": -1}},
+     200),
+    ("post", "/inventory/{item}/stock", {"json": {"reason": "return", "change": 1}},
+     200),
+    ("post", "/inventory/{item}/stock",
+     {"json": {"reason": "adjustment", "change": -1, "note": "Broken"}}, 200),
+    ("post", "/inventory/{item}/stock", {"json": {"reason": "count", "quantity": 4}},
+     200),
+]  # fmt: skip
+ADMIN_WRITES = [write for write in WRITES if not write[1].endswith("/stock")]
+NEEDS_ADMIN = "This needs the team admin role."
+NEEDS_STOCK_ROLE = "Recording stock needs the clerk or admin team role."
+
+
+def refused(message: str) -> dict:
+    """Return the JSON envelope of a 403 with ``message``."""
+    return {"status": "failed", "message": message, "errors": [], "timestamp": ANY}
 
 
 @pytest.fixture
@@ -64,6 +86,8 @@ def team(app, logged_in):
     sign_up(app, "dave")  # someone to add
     for name in ("bob", "erin"):
         add_member(logged_in, team_id, name)
+    cleo = sign_up(app, "cleo")
+    add_member(logged_in, team_id, "cleo", role="clerk")
     ids = {
         "team": team_id,
         "item": make_item(logged_in, sku="A-1", quantity=1, reorder_level=5)["id"],
@@ -75,6 +99,7 @@ def team(app, logged_in):
         "anonymous": app.test_client(),
         "non-member": sign_up(app, "carol"),
         "staff": bob,
+        "clerk": cleo,
         "admin": logged_in,
     }
     return {"ids": ids, "clients": clients}
@@ -90,10 +115,11 @@ def call(team, who, method, path, kwargs):
 
 
 @pytest.mark.parametrize(("method", "path", "kwargs"), READS)
-@pytest.mark.parametrize("who", ["anonymous", "non-member", "staff", "admin"])
+@pytest.mark.parametrize("who", ["anonymous", "non-member", "staff", "clerk", "admin"])
 def test_reads_by_team_role(team, who, method, path, kwargs):
     response = call(team, who, method, path, kwargs)
-    expected = {"anonymous": 401, "non-member": 404, "staff": 200, "admin": 200}
+    expected = {"anonymous": 401, "non-member": 404, "staff": 200, "clerk": 200,
+                "admin": 200}  # fmt: skip
     assert response.status_code == expected[who], response.get_data(as_text=True)
     if who == "non-member":
         assert response.get_json()["message"] == "Team not found."
@@ -106,21 +132,70 @@ def test_writes_by_team_role(team, who, method, path, kwargs, success):
     expected = {"anonymous": 401, "non-member": 404, "staff": 403, "admin": success}
     assert response.status_code == expected[who], response.get_json()
     if who == "staff":
-        assert response.get_json() == {
-            "status": "failed",
-            "message": "This needs the team admin role.",
-            "errors": [],
-            "timestamp": ANY,
-        }
+        stock = path.endswith("/stock")
+        assert response.get_json() == refused(
+            NEEDS_STOCK_ROLE if stock else NEEDS_ADMIN
+        )
     if who == "non-member":
         assert response.get_json()["message"] == "Team not found."
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "success"), ADMIN_WRITES)
+def test_a_clerk_may_not_change_items_prices_catalog_imports_or_members(
+    team, method, path, kwargs, success
+):
+    response = call(team, "clerk", method, path, kwargs)
+    assert response.status_code == 403, response.get_json()
+    assert response.get_json() == refused(NEEDS_ADMIN)
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "success"), STOCK_WRITES)
+@pytest.mark.parametrize(("who", "expected"), [("staff", 403), ("clerk", 200)])
+def test_a_clerk_records_every_kind_of_movement_and_staff_none(
+    team, who, expected, method, path, kwargs, success
+):
+    response = call(team, who, method, path, kwargs)
+    assert response.status_code == expected, response.get_json()
+    body = response.get_json()
+    if who == "staff":
+        assert body == refused(NEEDS_STOCK_ROLE)
+        return
+    assert body["status"] == "successful"
+    assert body["movement"]["reason"] == kwargs["json"]["reason"]
+    assert body["movement"]["user_id"] == user_id(team["clients"]["clerk"])
+    ledger = call(team, "clerk", "get", "/inventory/{item}/movements?verify=true", {})
+    assert ledger.get_json()["verification"]["holds"] is True
+
+
+def test_a_clerks_movement_is_in_the_history_under_their_name(team):
+    moved = call(team, "clerk", *STOCK_WRITES[1][:3])
+    assert moved.status_code == 200
+    rows = call(team, "admin", "get", "/history?action_type=stock", {}).get_json()
+    assert [row["username"] for row in rows["history"]] == ["cleo"]
+
+
+def test_a_clerk_gets_the_same_stock_answers_as_an_admin(team):
+    # 409 and 412 explain themselves to a clerk rather than saying 403.
+    too_many = {"json": {"reason": "sale", "change": -50}}
+    response = call(team, "clerk", "post", "/inventory/{item}/stock", too_many)
+    assert response.status_code == 409
+    assert response.get_json()["message"].startswith("Not enough stock")
+    response = team["clients"]["clerk"].post(
+        "/inventory/{item}/stock".format(**team["ids"]),
+        headers={**in_team(team["ids"]["team"]), "If-Match": '"999"'},
+        json={"reason": "count", "quantity": 2},
+    )
+    assert response.status_code == 412
+    assert response.get_json()["current_version"] >= 1
 
 
 def test_a_refused_staff_write_changes_nothing(team):
     item_path = "/inventory/{item}".format(**team["ids"])
     before = team["clients"]["admin"].get(item_path).get_json()["item"]
-    for method, path, kwargs, _ in WRITES:
+    for method, path, kwargs, _ in WRITES + STOCK_WRITES:
         call(team, "staff", method, path, kwargs)
+    for method, path, kwargs, _ in ADMIN_WRITES:
+        call(team, "clerk", method, path, kwargs)
     assert team["clients"]["admin"].get(item_path).get_json()["item"] == before
     history = team["clients"]["admin"].get("/history?per_page=100").get_json()
     assert {row["username"] for row in history["history"]} == {"alice"}

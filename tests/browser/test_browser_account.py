@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, axe_clean, ready
@@ -64,7 +63,6 @@ def test_a_teams_only_admin_is_told_why_they_cannot_leave(page, signed_in):
     axe_clean(page)
 
 
-@pytest.mark.xfail(reason="needs PUT /me/password in the API", strict=True)
 def test_a_user_changes_their_password_and_other_sessions_end(page, signed_in):
     open_account(page)
     page.get_by_label("Current password").fill(PASSWORD)
@@ -80,7 +78,6 @@ def test_a_user_changes_their_password_and_other_sessions_end(page, signed_in):
     assert again.status_code == 200
 
 
-@pytest.mark.xfail(reason="needs PUT /me/password in the API", strict=True)
 def test_a_wrong_current_password_is_shown_at_its_field(page, signed_in, page_problems):
     page_problems.expect(400, "/me/password")
     open_account(page)

@@ -19,6 +19,9 @@
   demote itself or leave, and every later request would test only 403s and
   "no such category". Those routes are still called, on other users and on
   the missing one.
+* A valid password change (PUT /me/password) gets the account's own password
+  as both its current and its new one: a generated current password is only
+  ever wrong (400), and a generated new one would lock every later login out.
 * A password of at most 72 characters but more than 72 UTF-8 bytes is valid
   by the document (JSON Schema counts characters) yet refused by bcrypt's
   limit (see field_types.py); such a password is replaced by a valid one.
@@ -27,6 +30,7 @@
 import csv
 import functools
 import io
+import json
 import os
 
 import requests
@@ -34,6 +38,7 @@ import schemathesis
 
 from columns import MAX_ID
 from field_types import BLANK
+from schemas import PasswordChange
 
 BASE_URL = os.environ["CONTRACT_BASE_URL"]
 USERNAME = os.environ["CONTRACT_USERNAME"]
@@ -75,9 +80,14 @@ def before_call(context, case, **kwargs):
         for field in ("category_id", "supplier_id"):
             if _is_id(body.get(field)):
                 body[field] = 1
-        password = body.get("password")
-        if isinstance(password, str) and len(password) <= 72 < len(password.encode()):
-            body["password"] = "contract-pass-2"
+        for field in ("password", "current_password", "new_password"):
+            password = body.get(field)
+            if isinstance(password, str) and len(password) <= 72 < len(
+                password.encode()
+            ):
+                body[field] = "contract-pass-2"
+    if case.operation.path == "/me/password" and _is_valid_password_change(body):
+        body.update(current_password=PASSWORD, new_password=PASSWORD)
     if case.operation.path == "/inventory/import" and isinstance(body, str):
         case.body = _as_csv(body)
 
@@ -106,6 +116,14 @@ def _is_id(value) -> bool:
     # 5.0 is an integer too, in JSON Schema and in this API.
     whole = type(value) is int or (type(value) is float and value.is_integer())
     return whole and 1 <= value <= MAX_ID
+
+
+def _is_valid_password_change(body) -> bool:
+    try:
+        PasswordChange.model_validate_json(json.dumps(body))
+    except (TypeError, ValueError):  # pydantic's ValidationError is a ValueError
+        return False
+    return True
 
 
 def _fresh_item(cookie: str) -> int:
