@@ -85,6 +85,23 @@ def names_its_subject(row) -> bool:
     return row.action_type not in (*SESSION_ACTIONS, "leave")
 
 
+# A ledger row's reason as the item page names it.
+REASON_WORDS = {
+    "opening": "opening stock",
+    "sale": "sale",
+    "purchase": "delivery",
+    "return": "return",
+    "adjustment": "adjustment",
+    "count": "stock count",
+}
+
+
+@bp.app_template_global()
+def reason_words(reason: str) -> str:
+    """Name a stock movement's reason in plain words: "opening stock", "delivery"."""
+    return REASON_WORDS.get(reason, reason)
+
+
 def movement_words(details: dict[str, Any], changes: dict[str, list]) -> str:
     """Say a stock movement as a person would: "sold 3", "counted 7"."""
     change = details.get("change") or 0

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from dashboard.history_words import REASON_WORDS
+from field_types import LEDGER_REASONS
 from tests.helpers import AuthActions, item_payload, make_category, make_supplier
 
 
@@ -146,3 +148,15 @@ def test_member_changes_read_as_adding_and_removing_people(client, logged_in, bo
     assert "added member bob" in page and "role: Staff" in page
     assert "changed the role of bob" in page and "role: Staff → Clerk" in page
     assert "removed member bob" in page
+
+
+def test_the_item_ledger_names_each_reason_in_words(client, lamp):
+    page = client.get(f"/app/items/{lamp}").get_data(as_text=True)
+    ledger = page.split('id="stock-heading"')[1].split("</table>")[0]
+    for words in ("opening stock", "sale", "delivery", "stock count", "return"):
+        assert f"<td>{words}</td>" in ledger
+    assert "<td>purchase</td>" not in ledger and "<td>opening</td>" not in ledger
+
+
+def test_every_ledger_reason_has_words():
+    assert set(REASON_WORDS) == set(LEDGER_REASONS)
