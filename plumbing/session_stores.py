@@ -71,6 +71,8 @@ class SafeSessionMixin:
             for cookie in cookies:
                 response.headers.add("Set-Cookie", cookie)
             response.vary.add("Cookie")
+            if before is not None and before[0] != session.sid:
+                self._end_replaced_session(before[0])
             return
         try:
             self._delete_session(self._get_store_id(session.sid))
@@ -85,6 +87,17 @@ class SafeSessionMixin:
                 )
         except STORE_ERRORS as error:
             log_store_failure("undoing a session write", error)
+
+    def new_sid(self) -> str:
+        """Return a fresh session id, as regenerate() would make."""
+        return self._generate_sid(self.sid_length)
+
+    def _end_replaced_session(self, sid: str) -> None:
+        """Delete the session a login replaced (no fixation), once the login stood."""
+        try:
+            self._delete_session(self._get_store_id(sid))
+        except STORE_ERRORS as error:
+            log_store_failure("ending the session a login replaced", error)
 
     def is_available(self) -> bool:
         """Return whether the store answers (for /health)."""

@@ -47,11 +47,9 @@ from errors import APIError
 from plumbing.session_files import SessionFileStore
 from plumbing.session_stores import (
     STORE_DOWN_MESSAGE,
-    STORE_ERRORS,
     FileSessionInterface,
     SafeRedisSessionInterface,
     loaded_from_store,
-    request_failure,
 )
 
 
@@ -84,12 +82,14 @@ def begin_session(**values: Any) -> None:
     session.clear()
     session.update(values)
     mark_refreshed()
-    try:
-        # regenerate() ignores an empty session, so the values go in first.
-        current_app.session_interface.regenerate(session)
-    except STORE_ERRORS as error:
-        raise request_failure(session, "starting a session", error) from None
-    current_app.session_interface.store_now(current_app, session, before)
+    # A new id, as Flask-Session's regenerate() gives, but the old session is
+    # deleted only once the new one is stored and the request has succeeded
+    # (regenerate() deletes it first: a store that then failed to write the
+    # new one logged the user out of both).
+    interface = current_app.session_interface
+    session.sid = interface.new_sid()
+    session.modified = True
+    interface.store_now(current_app, session, before)
 
 
 def end_session() -> None:

@@ -13,11 +13,11 @@ import os
 from flask import current_app
 
 from errors import APIError
-from plumbing.sessions import (
+from plumbing.session_files import SessionFileStore
+from plumbing.session_stores import (
     STORE_DOWN_MESSAGE,
     STORE_ERRORS,
     SafeRedisSessionInterface,
-    SessionFileStore,
 )
 
 INDEX_PREFIX = "user-sessions:"
@@ -62,21 +62,27 @@ def remember_session(user_id: int, sid: str) -> None:
 
 
 @_store_down_is_503
-def end_other_sessions(user_id: int, keep_sid: str) -> int:
-    """Delete every open session of the user but ``keep_sid``; return how many."""
+def end_other_sessions(user_id: int, keep: tuple[str, ...]) -> int:
+    """Delete every open session of the user but those in ``keep``; return how many.
+
+    Only the ended ids leave the index (SREM, not a rewrite), so a login noted
+    meanwhile stays in it, and so does a kept id the request may still restore.
+    """
     interface = current_app.session_interface
     key = f"{INDEX_PREFIX}{user_id}"
     if isinstance(interface, SafeRedisSessionInterface):
-        others = [sid for sid in _redis_ids(interface, key) if sid != keep_sid]
+        others = [sid for sid in _redis_ids(interface, key) if sid not in keep]
         pipeline = interface.client.pipeline()
-        pipeline.delete(key)
-        pipeline.sadd(key, keep_sid)
+        if others:
+            pipeline.srem(key, *others)
+        pipeline.sadd(key, *keep)
         pipeline.execute()
     else:
         index = _file_index()
         with index.lock():
-            others = [sid for sid in index.get(key) or [] if sid != keep_sid]
-            index.set(key, [keep_sid], timeout=0)
+            known = index.get(key) or []
+            others = [sid for sid in known if sid not in keep]
+            index.set(key, [*keep], timeout=0)
     for sid in others:
         interface._delete_session(_store_id(sid))
     return len(others)

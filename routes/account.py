@@ -58,7 +58,8 @@ def change_own_password():
     team_id = g.team_id if teams.team_role() else teams.first_team_id(user.id)
     change_password(user, data.new_password, team_id)
     # The sessions change before the commit: if the store fails, nothing changed.
+    old_sid = session.sid  # kept until this request succeeds, to be restored
     start_session(user, team_id)  # under a new id, stored now
-    end_other_sessions(user.id, keep_sid=session.sid)
+    end_other_sessions(user.id, keep=(session.sid, old_sid))
     db.session.commit()
     return {"status": "successful", "message": "Password changed."}
