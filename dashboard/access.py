@@ -36,13 +36,17 @@ def login_redirect():
 def page_member_required(view):
     """Like page_login_required, and show a page only to a member of the team.
 
-    The session's team is the one the API uses; a user removed from it sees
-    a page saying so rather than its data (the API would answer 404).
+    The session's team is the one the API uses. A user removed from it (or
+    whose team was deleted) moves to a team they are in, as the API moves
+    them; only a team they could not move from gets a page saying so.
     """
 
     @page_login_required
     @functools.wraps(view)
     def wrapped_view(*args, **kwargs):
+        if page_team() is None and teams.falls_back():
+            teams.fall_back_to_first_team()
+            g.pop("page_caller", None)  # read the caller's teams again
         if page_team() is None:
             return render_template("dashboard/no_team.html"), 404
         return view(*args, **kwargs)
