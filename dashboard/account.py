@@ -5,7 +5,7 @@ Each form sends JSON to the API (PUT /me/password, POST /teams, DELETE
 may leave, and why not.
 """
 
-from flask import render_template, request
+from flask import render_template
 from sqlalchemy import func, select
 
 from dashboard import bp
@@ -23,7 +23,6 @@ def account():
         "dashboard/account.html",
         teams=teams,
         sole_admin_of=_teams_with_one_admin([row.team_id for row in teams]),
-        notice=request.args.get("done"),
     )
 
 
