@@ -21,10 +21,13 @@ handle these traps:
   hang or an HTML 500 (Redis calls time out after a second), logged in one line.
 * A change that was committed is answered as the success it is, even if the
   session's write-back (its sliding-expiry refresh) then fails: a client told
-  to retry would make it twice. Only login, logout and a team switch, whose
-  purpose is the session, fail when it cannot be stored; they store it before
+  to retry would make it twice. Only login, logout, a team switch and a
+  password change, whose purpose is the session, fail when it cannot be
+  stored; they store it before
   committing (``begin_session``, ``end_session``, ``change_session``), and a
-  request that fails afterwards puts the store back as it found it.
+  request that fails afterwards puts the store back as it found it. A login
+  keeps the session it replaces until the new one is stored and the request
+  has succeeded.
 * A file store that cannot write (a full disk) raises instead of returning
   False, so no login hands out a cookie that points at nothing.
 * Session files are readable by their owner only (0600, directory 0700).
