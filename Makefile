@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run serve bench bench-ceiling bench-scale-out test test-quick test-backends contract postman lint format clean browser screenshots vendor
+LOCK_TOOL := .tools/lock
+PIP_COMPILE := $(LOCK_TOOL)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+  --allow-unsafe --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+
+.PHONY: lock run serve bench bench-ceiling bench-scale-out test test-quick test-backends contract postman lint format clean browser screenshots vendor
 
 # PORT=5001 make run serves on another port.
 run: $(VENV)/.installed-app
@@ -105,6 +109,15 @@ $(VENV)/.installed-app: requirements.txt | $(BIN)/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-app
+
+# requirements.txt and requirements-dev.txt are the locks of pyproject.toml's
+# dependencies and its dev extra: every package pinned, with hashes (pip-tools,
+# in a venv of its own so the lock never lists it).
+lock:
+	test -x $(LOCK_TOOL)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOL) && \
+	  $(LOCK_TOOL)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0)
+	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --output-file=requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
