@@ -31,7 +31,7 @@ def expected_versions() -> list[int] | None:
     """Return the versions the request's If-Match accepts, or None for "any".
 
     No If-Match header (or ``If-Match: *``) means the write proceeds whatever
-    the version, so the original API's clients keep working.
+    the version, so clients written before If-Match existed keep working.
     """
     if "If-Match" not in request.headers:
         return None

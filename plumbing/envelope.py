@@ -1,9 +1,10 @@
 """The response envelope: every JSON answer carries a UTC ``timestamp``.
 
-The original API answered every request with ``status``, ``message`` and a
-``timestamp``; its clients may read all three. Views build ``{"status": ...}``
-dicts and never think about the timestamp: the app's JSON provider adds it on
-the way out to every top-level dict that has a ``status`` (an envelope).
+The core contract (README, "Differences from the original API") answers with
+``status``, ``message`` and a ``timestamp``; its clients may read all three.
+Views build ``{"status": ...}`` dicts and never think about the timestamp: the
+app's JSON provider adds it on the way out to every top-level dict that has a
+``status`` (an envelope).
 
 The OpenAPI document is JSON too, but a document, not an answer in the
 envelope (it has no ``status``): it is left as it is, so it stays exactly the

@@ -100,7 +100,7 @@ def history_view(row: Row, now: datetime, with_owner: bool) -> dict[str, Any]:
         "entity_type": row["entity_type"],
         "entity_id": row["entity_id"],
         "entity_name": row["entity_name"],
-        # The original API's names for item rows, kept for its clients.
+        # The core contract's names for item rows, kept for its clients.
         "item_id": row["entity_id"] if is_item else None,
         "item_name": row["entity_name"] if is_item else None,
         "changes": row["changes"],
